@@ -1,0 +1,38 @@
+/**
+ * The storage registry: a config's `storage "<type>" { ... }` stanza names a backend here.
+ * Adding a backend is one line in `backends`.
+ */
+import { InvalidRequest } from '../errors.js';
+import { createInmemStorage } from './inmem.js';
+import { createSqliteStorage } from './sqlite.js';
+import type { Storage } from './types.js';
+
+type Options = Record<string, unknown>;
+
+const backends: Record<string, (options: Options) => Storage> = {
+  inmem: () => createInmemStorage(),
+  sqlite: (options) => createSqliteStorage({ path: requiredString('sqlite', options, 'path') }),
+};
+
+export function storageTypes(): string[] {
+  return Object.keys(backends).sort();
+}
+
+export function openStorage(type: string, options: Options): Storage {
+  const create = Object.hasOwn(backends, type) ? backends[type] : undefined;
+  if (create === undefined) {
+    throw new InvalidRequest(`unknown storage type ${JSON.stringify(String(type).slice(0, 64))}; known types: ${storageTypes().join(', ')}`);
+  }
+  return create(options ?? {});
+}
+
+function requiredString(type: string, options: Options, name: string): string {
+  const value = options?.[name];
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidRequest(`storage "${type}" needs option "${name}" as a non-empty string`);
+  }
+  return value;
+}
+
+export type { Storage, Transactional, TxOperation, HALock, HABackend } from './types.js';
+export { isTransactional, isHABackend, childrenOf } from './types.js';
