@@ -1,0 +1,135 @@
+/**
+ * The one path every logical request takes:
+ * sealed check → route → token → create/update → ACL (+sudo) → handler → lease / token
+ * minting → wrapping, with audit entries before and after. Backends never see tokens they
+ * should not, and never mint tokens themselves.
+ */
+import { NotFound, PermissionDenied, InvalidRequest } from '../../errors.js';
+import { pathListMatches } from '../../framework/backend.js';
+import type { CallerIdentity, LogicalRequest, LogicalResponse } from '../../framework/logical.js';
+import type { Core } from '../core.js';
+import type { MountManager, LiveMount } from '../mounts/manager.js';
+import type { TokenEntry } from '../tokens/entry.js';
+import { authBlock, remainingTtl } from '../tokens/auth-block.js';
+import { tokenParamsForLogin } from '../tokens/mint.js';
+import type { AclProvider, AuditSink, LeaseRegistrar, ResponseWrapper } from './ports.js';
+
+export interface PipelineDeps {
+  core: Core;
+  mounts: MountManager;
+  acl?: AclProvider;
+  leases?: LeaseRegistrar;
+  wrapper?: ResponseWrapper;
+  audit?: AuditSink;
+  systemLimits: () => { defaultTtl: number; maxTtl: number };
+}
+
+export type IncomingRequest = Omit<LogicalRequest, 'mountRelativePath' | 'mountPoint' | 'mountType' | 'mountAccessor' | 'storage' | 'caller'>;
+
+function callerOf(entry: TokenEntry, clientToken: string): CallerIdentity {
+  return {
+    tokenAccessor: entry.accessor,
+    policies: entry.policies,
+    displayName: entry.displayName,
+    entityId: entry.entityId,
+    metadata: entry.meta,
+    tokenId: entry.hashedId,
+    clientToken,
+    tokenType: entry.type,
+    isRoot: entry.policies.includes('root'),
+  };
+}
+
+export function createPipeline(deps: PipelineDeps) {
+  const { core, mounts } = deps;
+
+  async function authorize(req: LogicalRequest, mount: LiveMount): Promise<TokenEntry | undefined> {
+    const backend = mount.dispatcher.backend;
+    const unauthenticated = pathListMatches(backend.unauthenticatedPaths, req.mountRelativePath);
+    if (unauthenticated && !req.clientToken) return undefined;
+    const entry = req.clientToken ? await core.tokens.lookup(req.clientToken) : undefined;
+    if (!entry) {
+      if (unauthenticated) return undefined;
+      throw new PermissionDenied(req.clientToken ? 'permission denied (invalid token)' : 'permission denied');
+    }
+    req.caller = callerOf(entry, req.clientToken);
+    if (unauthenticated) return entry;
+
+    const needsSudo = pathListMatches(backend.rootPaths, req.mountRelativePath);
+    if (req.caller.isRoot) return entry;
+    if (!deps.acl) throw new PermissionDenied();
+    const acl = await deps.acl.aclFor(entry.policies);
+    const decision = acl.allowOperation({
+      path: req.path, operation: req.operation, data: req.data, wrapTtlSeconds: req.wrapTtlSeconds,
+    });
+    if (!decision.allowed || (needsSudo && !decision.rootPrivs)) throw new PermissionDenied();
+    return entry;
+  }
+
+  async function resolveOperation(req: LogicalRequest, mount: LiveMount): Promise<void> {
+    if (req.operation !== 'update') return;
+    const exists = await mount.dispatcher.exists(req);
+    if (exists === false) req.operation = 'create';
+  }
+
+  async function postProcess(req: LogicalRequest, response: LogicalResponse, mount: LiveMount): Promise<LogicalResponse> {
+    if (response.secret && !response.secret.advisory && deps.leases) {
+      const { leaseId, ttl } = await deps.leases.registerSecret(req, response, mount);
+      response.leaseId = leaseId;
+      response.secret.ttlSeconds = ttl;
+    }
+    if (response.auth) {
+      const params = tokenParamsForLogin(response.auth, mount, deps.systemLimits());
+      const { id, entry } = await core.tokens.create(params);
+      await deps.leases?.registerToken(entry);
+      response.mintedAuth = authBlock(id, entry, remainingTtl(entry, core.tokens.now()));
+    }
+    if (req.wrapTtlSeconds && req.wrapTtlSeconds > 0 && !response.raw && deps.wrapper) {
+      return deps.wrapper.wrap(req, response, req.wrapTtlSeconds);
+    }
+    return response;
+  }
+
+  return {
+    async handle(incoming: IncomingRequest): Promise<LogicalResponse> {
+      core.requireUnsealed();
+      const mount = mounts.route(incoming.path);
+      if (!mount) throw new NotFound(`no handler for route "${incoming.path}"`);
+      const req: LogicalRequest = {
+        ...incoming,
+        mountPoint: mount.prefix,
+        mountType: mount.entry.type,
+        mountAccessor: mount.entry.accessor,
+        mountRelativePath: `${incoming.path}/`.startsWith(mount.prefix)
+          ? incoming.path.slice(mount.prefix.length)
+          : '',
+        storage: mount.storage,
+      };
+      if (req.wrapTtlSeconds !== undefined && req.wrapTtlSeconds < 0) throw new InvalidRequest('wrap ttl must be positive');
+
+      let entry: TokenEntry | undefined;
+      try {
+        await resolveOperation(req, mount);
+        entry = await authorize(req, mount);
+      } catch (err) {
+        await deps.audit?.logRequest(req, err as Error);
+        throw err;
+      }
+      await deps.audit?.logRequest(req);
+      let response: LogicalResponse | undefined;
+      try {
+        const lastUse = entry ? await core.tokens.use(entry) : false;
+        response = await mount.dispatcher.handle(req);
+        response = await postProcess(req, response, mount);
+        if (lastUse && entry) await core.tokens.revokeTree(entry);
+      } catch (err) {
+        await deps.audit?.logResponse(req, undefined, err as Error);
+        throw err;
+      }
+      await deps.audit?.logResponse(req, response);
+      return response;
+    },
+  };
+}
+
+export type Pipeline = ReturnType<typeof createPipeline>;

@@ -1,0 +1,25 @@
+/** The system backend, mounted at sys/: one file per path group, assembled here. */
+import type { Backend } from '../../framework/backend.js';
+import type { PathDef } from '../../framework/path.js';
+import type { SysContext } from './context.js';
+import { sealPaths } from './seal.js';
+import { keyringPaths } from './keyring.js';
+
+export interface PathGroup {
+  paths: PathDef<any>[];
+  rootPaths?: string[];
+  unauthenticatedPaths?: string[];
+}
+
+export type PathGroupFactory = (ctx: SysContext) => PathGroup;
+
+export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths];
+
+export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
+  const built = groups.map((g) => g(ctx));
+  return {
+    paths: built.flatMap((g) => g.paths),
+    rootPaths: built.flatMap((g) => g.rootPaths ?? []),
+    unauthenticatedPaths: built.flatMap((g) => g.unauthenticatedPaths ?? []),
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * The token store: creation, lookup by id or accessor, use counting, renewal and tree
+ * revocation. Tokens are stored under a salted HMAC of their id; the salt lives in the barrier.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { BarrierStorage } from '../../barrier/types.js';
+import { InvalidRequest } from '../../errors.js';
+import { newAccessor, newServiceTokenId } from './ids.js';
+import { TOKEN_ENTRY_VERSION, isExpired, type TokenEntry } from './entry.js';
+
+const SALT_KEY = 'salt';
+const CACHE_LIMIT = 10_000;
+
+export interface CreateTokenParams {
+  id?: string;
+  parent: string;
+  policies: string[];
+  path: string;
+  meta?: Record<string, string>;
+  displayName: string;
+  numUses?: number;
+  ttl: number;
+  explicitMaxTtl?: number;
+  period?: number;
+  renewable: boolean;
+  entityId?: string;
+  boundCidrs?: string[];
+  noDefaultPolicy?: boolean;
+  role?: string;
+  authMount?: string;
+  internal?: Record<string, unknown>;
+}
+
+export interface TokenStoreDeps {
+  storage: BarrierStorage;
+  now?: () => number; // unix seconds
+  /** Called for each token as it is revoked (leases, cubbyhole). */
+  onRevoke?: (entry: TokenEntry) => Promise<void>;
+}
+
+export function createTokenStore(deps: TokenStoreDeps) {
+  const { storage } = deps;
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  let salt: Buffer | undefined;
+  const cache = new Map<string, TokenEntry>();
+
+  function hash(value: string): string {
+    if (!salt) throw new Error('token store not loaded');
+    return createHmac('sha256', salt).update(value).digest('hex');
+  }
+
+  function remember(entry: TokenEntry): void {
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(entry.hashedId, entry);
+  }
+
+  async function write(entry: TokenEntry): Promise<void> {
+    await storage.put(`id/${entry.hashedId}`, Buffer.from(JSON.stringify(entry)));
+    remember(entry);
+  }
+
+  async function readHashed(hashedId: string): Promise<TokenEntry | undefined> {
+    const cached = cache.get(hashedId);
+    if (cached) return cached;
+    const raw = await storage.get(`id/${hashedId}`);
+    if (!raw) return undefined;
+    const entry = JSON.parse(raw.toString('utf8')) as TokenEntry;
+    remember(entry);
+    return entry;
+  }
+
+  async function revokeHashed(hashedId: string): Promise<void> {
+    for (const child of await storage.list(`parent/${hashedId}/`)) {
+      await revokeHashed(child);
+    }
+    const entry = await readHashed(hashedId);
+    if (entry) {
+      await deps.onRevoke?.(entry);
+      await storage.delete(`accessor/${hash(entry.accessor)}`);
+      if (entry.parent) await storage.delete(`parent/${entry.parent}/${hashedId}`);
+    }
+    await storage.delete(`id/${hashedId}`);
+    cache.delete(hashedId);
+  }
+
+  return {
+    async load(): Promise<void> {
+      const existing = await storage.get(SALT_KEY);
+      if (existing) salt = existing;
+      else {
+        salt = randomBytes(32);
+        await storage.put(SALT_KEY, salt);
+      }
+    },
+
+    unload(): void {
+      salt?.fill(0);
+      salt = undefined;
+      cache.clear();
+    },
+
+    hash,
+
+    async create(params: CreateTokenParams): Promise<{ id: string; entry: TokenEntry }> {
+      const id = params.id ?? newServiceTokenId();
+      const hashedId = hash(id);
+      if (params.id && (await readHashed(hashedId))) throw new InvalidRequest('cannot create a token with a duplicate ID');
+      const created = now();
+      const limit = [params.ttl, params.explicitMaxTtl ?? 0].filter((v) => v > 0);
+      const effectiveTtl = limit.length > 0 ? Math.min(...limit) : 0;
+      const entry: TokenEntry = {
+        v: TOKEN_ENTRY_VERSION,
+        hashedId,
+        accessor: newAccessor(),
+        parent: params.parent,
+        policies: params.policies,
+        path: params.path,
+        meta: params.meta ?? {},
+        displayName: params.displayName,
+        numUses: params.numUses ?? 0,
+        creationTime: created,
+        ttl: effectiveTtl,
+        explicitMaxTtl: params.explicitMaxTtl ?? 0,
+        period: params.period ?? 0,
+        expireTime: effectiveTtl > 0 ? created + effectiveTtl : 0,
+        renewable: params.renewable,
+        type: 'service',
+        entityId: params.entityId ?? '',
+        boundCidrs: params.boundCidrs ?? [],
+        noDefaultPolicy: params.noDefaultPolicy,
+        role: params.role,
+        authMount: params.authMount,
+        internal: params.internal,
+      };
+      await write(entry);
+      await storage.put(`accessor/${hash(entry.accessor)}`, Buffer.from(hashedId));
+      if (entry.parent) await storage.put(`parent/${entry.parent}/${hashedId}`, Buffer.alloc(0));
+      return { id, entry };
+    },
+
+    /** Live entry for a token id, or undefined when unknown, expired or used up. */
+    async lookup(id: string): Promise<TokenEntry | undefined> {
+      if (!id || !salt) return undefined;
+      const entry = await readHashed(hash(id));
+      if (!entry || entry.numUses < 0) return undefined;
+      if (isExpired(entry, now())) {
+        await revokeHashed(entry.hashedId);
+        return undefined;
+      }
+      return entry;
+    },
+
+    async lookupHashed(hashedId: string): Promise<TokenEntry | undefined> {
+      return readHashed(hashedId);
+    },
+
+    async lookupByAccessor(accessor: string): Promise<TokenEntry | undefined> {
+      const hashedId = await storage.get(`accessor/${hash(accessor)}`);
+      if (!hashedId) return undefined;
+      const entry = await readHashed(hashedId.toString('utf8'));
+      if (!entry || isExpired(entry, now())) return undefined;
+      return entry;
+    },
+
+    /** Counts one use. Returns true when this was the token's last use (revoke after the request). */
+    async use(entry: TokenEntry): Promise<boolean> {
+      if (entry.numUses === 0) return false;
+      const remaining = entry.numUses - 1;
+      const updated = { ...entry, numUses: remaining === 0 ? -1 : remaining };
+      await write(updated);
+      return remaining === 0;
+    },
+
+    async update(entry: TokenEntry): Promise<void> {
+      await write(entry);
+    },
+
+    /** Revokes the token and every descendant. */
+    async revokeTree(entry: TokenEntry): Promise<void> {
+      await revokeHashed(entry.hashedId);
+    },
+
+    /** Revokes only this token; its children become orphans. */
+    async revokeOrphan(entry: TokenEntry): Promise<void> {
+      for (const child of await storage.list(`parent/${entry.hashedId}/`)) {
+        const childEntry = await readHashed(child);
+        if (childEntry) await write({ ...childEntry, parent: '' });
+        await storage.delete(`parent/${entry.hashedId}/${child}`);
+      }
+      await revokeHashed(entry.hashedId);
+    },
+
+    async listAccessors(): Promise<string[]> {
+      const out: string[] = [];
+      for (const key of await storage.list('id/')) {
+        const entry = await readHashed(key);
+        if (entry) out.push(entry.accessor);
+      }
+      return out;
+    },
+
+    async listHashedIds(): Promise<string[]> {
+      return storage.list('id/');
+    },
+
+    now,
+  };
+}
+
+export type TokenStore = ReturnType<typeof createTokenStore>;

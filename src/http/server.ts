@@ -1,0 +1,81 @@
+/**
+ * The API handler: `/v1/*` only. Raw sys endpoints answer bare JSON; everything else goes
+ * through the core's request pipeline and comes back in Vault's envelope.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NotFound, UnsupportedOperation } from '../errors.js';
+import type { Core } from '../core/core.js';
+import type { Pipeline } from '../core/request/pipeline.js';
+import { canonicalRequestPath } from '../core/policy/path.js';
+import { readBody, parseJsonObject } from './body.js';
+import { clientToken, toIncomingRequest } from './incoming.js';
+import { envelope, isEmpty } from './envelope.js';
+import { sendEmpty, sendError, sendJson } from './respond.js';
+import { sealRoutes } from './raw/seal.js';
+import { healthRoutes } from './raw/health.js';
+import type { RawRoutes, RawServices } from './raw/types.js';
+
+export interface ApiHandlerDeps {
+  core: Core;
+  pipeline: Pipeline;
+  maxRequestSize: number;
+  log: (message: string) => void;
+  rawRoutes?: RawRoutes[];
+  services?: RawServices;
+}
+
+export function createApiHandler(deps: ApiHandlerDeps) {
+  const raw: RawRoutes = Object.assign({}, sealRoutes, healthRoutes, ...(deps.rawRoutes ?? []));
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://arca.invalid');
+    const rawPath = url.pathname;
+    if (!rawPath.startsWith('/v1/')) throw new NotFound('');
+    const path = canonicalRequestPath(rawPath.slice(4));
+    let bodyBuffer: Buffer | undefined;
+    const body = async (): Promise<Buffer> => (bodyBuffer ??= await readBody(req, deps.maxRequestSize));
+
+    const rawRoute = raw[path.replace(/\/$/, '')];
+    if (rawRoute) {
+      const handler = rawRoute[req.method ?? 'GET'];
+      if (!handler) {
+        await body(); // drain within the limit
+        throw new UnsupportedOperation();
+      }
+      await handler({
+        req, res, url, core: deps.core, clientToken: clientToken(req), services: deps.services ?? {},
+        body: async () => parseJsonObject(await body()),
+      });
+      return;
+    }
+
+    const incoming = toIncomingRequest(req, url, path, await body());
+    const response = await deps.pipeline.handle(incoming);
+    if (response.raw) {
+      res.writeHead(response.raw.status, { 'Content-Type': response.raw.contentType, 'Cache-Control': 'no-store' });
+      res.end(response.raw.body);
+      return;
+    }
+    const readLike = incoming.operation === 'read' || incoming.operation === 'list' || incoming.operation === 'header';
+    const emptyList = incoming.operation === 'list' && Array.isArray(response.data?.keys) && response.data.keys.length === 0;
+    if ((readLike && isEmpty(response)) || emptyList) throw new NotFound('');
+    if (isEmpty(response)) {
+      sendEmpty(res, response.statusCode ?? 204);
+      return;
+    }
+    const status = response.statusCode ?? 200;
+    if (incoming.operation === 'header') {
+      sendEmpty(res, status);
+      return;
+    }
+    sendJson(res, status, envelope(incoming.id, incoming.path, response));
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    serve(req, res).catch((err: unknown) => {
+      sendError(res, err, deps.log);
+      // A body we refused to read must not keep the socket busy.
+      if (!req.complete) req.resume();
+    });
+  };
+}

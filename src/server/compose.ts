@@ -1,0 +1,93 @@
+/**
+ * The composition root: the one place that builds the object graph from a ServerConfig.
+ */
+import { randomBytes as systemRandomBytes } from 'node:crypto';
+import type { ServerConfig } from '../config/types.js';
+import { openStorage } from '../storage/index.js';
+import type { Storage } from '../storage/types.js';
+import { createAesGcmBarrier } from '../barrier/aes-gcm-barrier.js';
+import { createShamirSeal } from '../seal/shamir.js';
+import type { Seal } from '../seal/types.js';
+import { Core, type Subsystem } from '../core/core.js';
+import { createTokenStore } from '../core/tokens/store.js';
+import { createBackendRegistry } from '../core/mounts/registry.js';
+import { createMountManager } from '../core/mounts/manager.js';
+import { createPipeline } from '../core/request/pipeline.js';
+import { createSysBackend } from '../core/sys/index.js';
+import { createApiHandler } from '../http/server.js';
+import { InvalidRequest } from '../errors.js';
+import type { Logger } from '../util/log.js';
+import { defaultMounts } from './defaults.js';
+
+export interface ComposeOptions {
+  logger: Logger;
+  /** Override the storage (dev mode uses inmem). */
+  storage?: Storage;
+}
+
+function chooseSeal(config: ServerConfig): Seal {
+  const active = config.seals.filter((s) => !s.disabled);
+  if (active.length === 0 || active[0].type === 'shamir') return createShamirSeal();
+  throw new InvalidRequest(`seal type "${active[0].type}" is not available in this build`);
+}
+
+export async function composeServer(config: ServerConfig, options: ComposeOptions) {
+  const { logger } = options;
+  const storage = options.storage ?? openStorage(config.storage.type, config.storage.options);
+  const randomBytes = async (n: number): Promise<Buffer> => systemRandomBytes(n);
+  const barrier = createAesGcmBarrier(storage, { random: randomBytes });
+  const seal = chooseSeal(config);
+  await seal.init();
+  const tokens = createTokenStore({ storage: barrier.view('sys/token/') });
+  const registry = createBackendRegistry();
+  const systemLimits = () => ({ defaultTtl: config.defaultLeaseTtlSeconds, maxTtl: config.maxLeaseTtlSeconds });
+  const mounts = createMountManager({
+    barrier,
+    registry,
+    randomBytes,
+    systemDefaults: () => ({ defaultLeaseTtl: config.defaultLeaseTtlSeconds, maxLeaseTtl: config.maxLeaseTtlSeconds }),
+    revokeLeasesWithPrefix: async () => {},
+  });
+  const mountSubsystem: Subsystem = {
+    name: 'mounts',
+    load: () => mounts.load(defaultMounts()),
+    unload: () => mounts.unload(),
+  };
+  const core = new Core({
+    physical: storage,
+    barrier,
+    seal,
+    tokens,
+    subsystems: [mountSubsystem],
+    randomBytes,
+    storageType: config.storage.type,
+    clusterName: config.clusterName,
+    log: (level, message) => logger.log(level, message),
+  });
+  registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry }));
+  registry.register('mounts', 'identity', () => ({ paths: [] }));
+  registry.register('mounts', 'cubbyhole', () => ({ paths: [] }));
+  registry.register('auth', 'token', () => ({ paths: [] }));
+
+  const pipeline = createPipeline({ core, mounts, systemLimits });
+  const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
+  const handler = createApiHandler({
+    core, pipeline, maxRequestSize, log: (m) => logger.log('error', m),
+  });
+
+  return {
+    core,
+    handler,
+    mounts,
+    registry,
+    /** Dev mode: mount what `-dev` adds (secret/ as KV v2) once the server is unsealed. */
+    afterDevInit: undefined as undefined | (() => Promise<void>),
+    async close(): Promise<void> {
+      await core.seal().catch(() => {});
+      await seal.close();
+      await storage.close();
+    },
+  };
+}
+
+export type ComposedServer = Awaited<ReturnType<typeof composeServer>>;

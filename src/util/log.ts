@@ -1,0 +1,22 @@
+/** A small structured logger: standard text or JSON lines on stderr. Never pass it secrets. */
+export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
+
+export interface Logger {
+  log(level: Level, message: string, fields?: Record<string, unknown>): void;
+  setLevel(level: Level): void;
+}
+
+export function createLogger(options: { level?: Level; format?: 'standard' | 'json'; write?: (line: string) => void } = {}): Logger {
+  let threshold = ORDER[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
+  return {
+    setLevel(level) { threshold = ORDER[level]; },
+    log(level, message, fields) {
+      if (ORDER[level] < threshold) return;
+      const time = new Date().toISOString();
+      if (options.format === 'json') write(JSON.stringify({ '@timestamp': time, '@level': level, '@message': message, ...fields }));
+      else write(`${time} [${level.toUpperCase()}] ${message}${fields ? ' ' + JSON.stringify(fields) : ''}`);
+    },
+  };
+}
