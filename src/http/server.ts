@@ -28,8 +28,11 @@ export function createApiHandler(deps: ApiHandlerDeps) {
   const raw: RawRoutes = Object.assign({}, sealRoutes, healthRoutes, ...(deps.rawRoutes ?? []));
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://arca.invalid');
-    const rawPath = url.pathname;
+    const target = req.url ?? '/';
+    const url = new URL(target, 'http://arca.invalid');
+    // The path as sent: URL parsing would resolve `..` segments before we could refuse them.
+    const query = target.indexOf('?');
+    const rawPath = query === -1 ? target : target.slice(0, query);
     if (!rawPath.startsWith('/v1/')) throw new NotFound('');
     const path = canonicalRequestPath(rawPath.slice(4));
     let bodyBuffer: Buffer | undefined;
