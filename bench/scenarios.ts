@@ -1,0 +1,89 @@
+/**
+ * Benchmark scenarios. Each prepares its own state over the API and names the request the
+ * load generator repeats. A scenario whose feature is not in this build reports why instead.
+ */
+import type { Api } from '../test/support/api.js';
+
+export interface LoadRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface Scenario {
+  name: string;
+  /** Which server the scenario runs against. */
+  server: 'durable' | 'inmem';
+  prepare(api: Api): Promise<LoadRequest>;
+}
+
+function must(ok: boolean, what: string, detail: unknown): void {
+  if (!ok) throw new Error(`${what}: ${JSON.stringify(detail)}`);
+}
+
+/** A policy with 20 rules, one of which grants the KV read. */
+function twentyRulePolicy(): string {
+  const rules = Array.from({ length: 19 }, (_, i) => `path "secret/data/team${i}/*" { capabilities = ["read", "list"] }`);
+  rules.push('path "secret/data/bench/*" { capabilities = ["read"] }');
+  return rules.join('\n');
+}
+
+async function limitedToken(api: Api): Promise<string> {
+  const policy = await api.call('PUT', 'sys/policies/acl/bench-reader', { policy: twentyRulePolicy() });
+  must(policy.status === 204, 'write policy', policy.json);
+  const token = await api.call('POST', 'auth/token/create', { policies: ['bench-reader'], ttl: '1h' });
+  must(token.status === 200, 'create token', token.json);
+  return token.json.auth.client_token as string;
+}
+
+async function writeSecret(api: Api): Promise<void> {
+  const res = await api.call('POST', 'secret/data/bench/app', { data: { value: 'x'.repeat(100) } });
+  must(res.status === 200, 'write secret', res.json);
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'sys/health',
+    server: 'durable',
+    prepare: async () => ({ method: 'GET', path: '/v1/sys/health' }),
+  },
+  {
+    name: 'kv v2 read (token, 20-rule policy)',
+    server: 'durable',
+    async prepare(api) {
+      await writeSecret(api);
+      const token = await limitedToken(api);
+      return { method: 'GET', path: '/v1/secret/data/bench/app', headers: { 'X-Vault-Token': token } };
+    },
+  },
+  {
+    name: 'kv v2 write (sqlite, durable)',
+    server: 'durable',
+    prepare: async (api) => ({
+      method: 'POST', path: '/v1/secret/data/bench/write', headers: { 'X-Vault-Token': api.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ data: { value: 'x'.repeat(100) } }),
+    }),
+  },
+  {
+    name: 'kv v2 write (inmem)',
+    server: 'inmem',
+    prepare: async (api) => ({
+      method: 'POST', path: '/v1/secret/data/bench/write', headers: { 'X-Vault-Token': api.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ data: { value: 'x'.repeat(100) } }),
+    }),
+  },
+  {
+    name: 'token create (service)',
+    server: 'durable',
+    prepare: async (api) => ({
+      method: 'POST', path: '/v1/auth/token/create', headers: { 'X-Vault-Token': api.token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ policies: ['default'], ttl: '1h' }),
+    }),
+  },
+  {
+    name: 'token lookup-self',
+    server: 'durable',
+    prepare: async (api) => ({ method: 'GET', path: '/v1/auth/token/lookup-self', headers: { 'X-Vault-Token': api.token } }),
+  },
+];
