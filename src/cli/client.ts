@@ -112,7 +112,8 @@ export function createClient(config: ClientConfig) {
     put: (path: string, body?: unknown, options?: RequestOptions) => request('PUT', path, { ...options, body }),
     post: (path: string, body?: unknown, options?: RequestOptions) => request('POST', path, { ...options, body }),
     delete: (path: string, options?: RequestOptions) => request('DELETE', path, options),
-    list: (path: string, options?: RequestOptions) => request('LIST', path, options),
+    /** GET ?list=true: node:http servers do not parse the LIST verb, and Vault treats both alike. */
+    list: (path: string, options?: RequestOptions) => request('GET', path, { ...options, query: { ...options?.query, list: 'true' } }),
   };
 }
 

@@ -9,6 +9,11 @@ import { operatorRotateCommand } from './operator-rotate.js';
 import { operatorSealCommand } from './operator-seal.js';
 import { operatorUnsealCommand } from './operator-unseal.js';
 import { serverCommand } from './server.js';
+import { readCommand } from './read.js';
+import { writeCommand } from './write.js';
+import { deleteCommand } from './delete.js';
+import { listCommand } from './list.js';
+import { loginCommand } from './login.js';
 import { statusCommand } from './status.js';
 
 export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [
@@ -21,4 +26,9 @@ export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [
   operatorRotateCommand,
   operatorKeyStatusCommand,
   operatorGenerateRootCommand,
+  loginCommand,
+  readCommand,
+  writeCommand,
+  listCommand,
+  deleteCommand,
 ] as unknown as ReadonlyArray<Command<FlagSpecs>>;
