@@ -72,6 +72,8 @@ export class Core {
   constructor(private readonly deps: CoreDeps) {}
 
   get barrier(): SecurityBarrier { return this.deps.barrier; }
+  /** Physical storage, for the plaintext seal entries only (seal config, stored keys). */
+  get physical(): Storage { return this.deps.physical; }
   get configuredSeal(): Seal { return this.deps.seal; }
   get tokens(): TokenStore { return this.deps.tokens; }
   get sealed(): boolean { return this.deps.barrier.sealed; }
@@ -83,6 +85,16 @@ export class Core {
   async sealConfig(): Promise<SealConfig | undefined> {
     this.cachedSealConfig ??= await readSealConfig(this.deps.physical, 'seal');
     return this.cachedSealConfig;
+  }
+
+  /** Drop the cached seal config after a rekey rewrote it. */
+  forgetSealConfig(): void {
+    this.cachedSealConfig = undefined;
+  }
+
+  /** Key material from the server's entropy source (augmented by the seal when configured). */
+  randomKey(length: number): Promise<Buffer> {
+    return this.deps.randomBytes(length);
   }
 
   async recoveryConfig(): Promise<SealConfig | undefined> {

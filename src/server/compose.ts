@@ -15,6 +15,10 @@ import { createMountManager } from '../core/mounts/manager.js';
 import { createPipeline } from '../core/request/pipeline.js';
 import { createSysBackend } from '../core/sys/index.js';
 import { createApiHandler } from '../http/server.js';
+import { ceremonyRoutes } from '../http/raw/ceremonies.js';
+import { createGenerateRoot } from '../core/ceremony/generate-root.js';
+import { createRekey } from '../core/ceremony/rekey.js';
+import { createAttemptThrottle } from '../core/ceremony/throttle.js';
 import { InvalidRequest } from '../errors.js';
 import type { Logger } from '../util/log.js';
 import { defaultMounts } from './defaults.js';
@@ -73,6 +77,12 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
   const handler = createApiHandler({
     core, pipeline, maxRequestSize, log: (m) => logger.log('error', m),
+    rawRoutes: [ceremonyRoutes({
+      generateRoot: createGenerateRoot(core),
+      rekey: createRekey(core, 'barrier'),
+      rekeyRecovery: createRekey(core, 'recovery'),
+      throttle: createAttemptThrottle(),
+    })],
   });
 
   return {
