@@ -2,6 +2,8 @@
 import type { Core } from '../core.js';
 import type { MountManager } from '../mounts/manager.js';
 import type { BackendRegistry } from '../mounts/registry.js';
+import type { PolicyAclProvider } from '../policy/acl-cache.js';
+import type { PolicyStore } from '../policy/store.js';
 
 export interface SysContext {
   core: Core;
@@ -9,4 +11,8 @@ export interface SysContext {
   registry: BackendRegistry;
   /** Steps down from active (HA); without HA it is a no-op. */
   stepDown?: () => Promise<void>;
+  /** ACL policy store (sys/policy, sys/policies/acl). */
+  policies?: PolicyStore;
+  /** Compiled, cached ACLs by policy set (sys/capabilities*, sys/internal/ui/mounts: `hasAccessUnder`). */
+  acl?: PolicyAclProvider;
 }

@@ -4,6 +4,8 @@ import type { PathDef } from '../../framework/path.js';
 import type { SysContext } from './context.js';
 import { sealPaths } from './seal.js';
 import { keyringPaths } from './keyring.js';
+import { policyPaths } from './policy.js';
+import { capabilitiesPaths } from './capabilities.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -13,7 +15,7 @@ export interface PathGroup {
 
 export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
-export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths];
+export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));
