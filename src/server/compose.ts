@@ -13,6 +13,8 @@ import { createTokenStore } from '../core/tokens/store.js';
 import { createBackendRegistry } from '../core/mounts/registry.js';
 import { createMountManager } from '../core/mounts/manager.js';
 import { createPipeline } from '../core/request/pipeline.js';
+import { createPolicyStore } from '../core/policy/store.js';
+import { createAclProvider } from '../core/policy/acl-cache.js';
 import { createSysBackend } from '../core/sys/index.js';
 import { createApiHandler } from '../http/server.js';
 import { ceremonyRoutes } from '../http/raw/ceremonies.js';
@@ -43,6 +45,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const seal = chooseSeal(config);
   await seal.init();
   const tokens = createTokenStore({ storage: barrier.view('sys/token/') });
+  const policies = createPolicyStore({ storage: barrier.view('sys/policy/') });
+  const acl = createAclProvider(policies);
   const registry = createBackendRegistry();
   const systemLimits = () => ({ defaultTtl: config.defaultLeaseTtlSeconds, maxTtl: config.maxLeaseTtlSeconds });
   const mounts = createMountManager({
@@ -62,18 +66,18 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     barrier,
     seal,
     tokens,
-    subsystems: [mountSubsystem],
+    subsystems: [policies, mountSubsystem],
     randomBytes,
     storageType: config.storage.type,
     clusterName: config.clusterName,
     log: (level, message) => logger.log(level, message),
   });
-  registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry }));
+  registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry, policies, acl }));
   registry.register('mounts', 'identity', () => ({ paths: [] }));
   registry.register('mounts', 'cubbyhole', () => ({ paths: [] }));
   registry.register('auth', 'token', () => ({ paths: [] }));
 
-  const pipeline = createPipeline({ core, mounts, systemLimits });
+  const pipeline = createPipeline({ core, mounts, acl, systemLimits });
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
   const handler = createApiHandler({
     core, pipeline, maxRequestSize, log: (m) => logger.log('error', m),
@@ -90,6 +94,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     handler,
     mounts,
     registry,
+    policies,
+    acl,
     /** Dev mode: mount what `-dev` adds (secret/ as KV v2) once the server is unsealed. */
     afterDevInit: undefined as undefined | (() => Promise<void>),
     async close(): Promise<void> {
