@@ -32,6 +32,10 @@ export interface TokenEntry {
   /** Auth mount that issued it, for renewal re-checks. */
   authMount?: string;
   internal?: Record<string, unknown>;
+  /** Unix seconds of the last renewal (absent until renewed). */
+  lastRenewalTime?: number;
+  /** TTL granted by the last renewal, seconds (absent until renewed; `ttl` keeps the creation TTL). */
+  leaseTtl?: number;
 }
 
 export function isExpired(entry: TokenEntry, nowSeconds: number): boolean {

@@ -7,8 +7,12 @@ import type { BarrierStorage } from '../../barrier/types.js';
 import { InvalidRequest } from '../../errors.js';
 import { newAccessor, newServiceTokenId } from './ids.js';
 import { TOKEN_ENTRY_VERSION, isExpired, type TokenEntry } from './entry.js';
+import { BATCH_KEY_LENGTH, decodeBatchToken, encodeBatchToken, isBatchToken, type BatchPayload } from './batch.js';
+import { remoteAddressAllowed } from './cidr.js';
 
 const SALT_KEY = 'salt';
+/** AES-256-GCM key that seals batch tokens; generated once, kept in the barrier. */
+const BATCH_KEY = 'batch-key';
 const CACHE_LIMIT = 10_000;
 
 export interface CreateTokenParams {
@@ -29,6 +33,16 @@ export interface CreateTokenParams {
   role?: string;
   authMount?: string;
   internal?: Record<string, unknown>;
+  /** `batch` tokens are not persisted: the id is an encrypted, self-contained entry. */
+  type?: 'service' | 'batch';
+}
+
+/** What `tidy` cleaned up. */
+export interface TidyReport {
+  danglingAccessors: number;
+  orphanedChildren: number;
+  danglingParentIndexes: number;
+  expiredTokens: number;
 }
 
 export interface TokenStoreDeps {
@@ -42,6 +56,7 @@ export function createTokenStore(deps: TokenStoreDeps) {
   const { storage } = deps;
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   let salt: Buffer | undefined;
+  let batchKey: Buffer | undefined;
   const cache = new Map<string, TokenEntry>();
 
   function hash(value: string): string {
@@ -69,6 +84,54 @@ export function createTokenStore(deps: TokenStoreDeps) {
     return entry;
   }
 
+  function batchEntry(id: string, payload: BatchPayload): TokenEntry {
+    return {
+      v: TOKEN_ENTRY_VERSION,
+      hashedId: hash(id),
+      accessor: '',
+      parent: payload.parent,
+      policies: payload.policies,
+      path: payload.path,
+      meta: payload.meta,
+      displayName: payload.displayName,
+      numUses: 0,
+      creationTime: payload.creationTime,
+      ttl: payload.ttl,
+      explicitMaxTtl: 0,
+      period: 0,
+      expireTime: payload.ttl > 0 ? payload.creationTime + payload.ttl : 0,
+      renewable: false,
+      type: 'batch',
+      entityId: payload.entityId,
+      boundCidrs: payload.boundCidrs,
+      noDefaultPolicy: payload.noDefaultPolicy,
+      role: payload.role,
+      authMount: payload.authMount,
+    };
+  }
+
+  /** A stored token that is neither used up nor expired (expired ones are revoked on sight). */
+  async function liveHashed(hashedId: string): Promise<TokenEntry | undefined> {
+    const entry = await readHashed(hashedId);
+    if (!entry || entry.numUses < 0) return undefined;
+    if (isExpired(entry, now())) {
+      await revokeHashed(entry.hashedId);
+      return undefined;
+    }
+    return entry;
+  }
+
+  async function lookupBatch(id: string): Promise<TokenEntry | undefined> {
+    if (!batchKey) return undefined;
+    const payload = decodeBatchToken(batchKey, id);
+    if (!payload) return undefined;
+    const entry = batchEntry(id, payload);
+    // Batch tokens always expire; one whose TTL is 0 would be a forgery of our own bug.
+    if (entry.expireTime === 0 || isExpired(entry, now())) return undefined;
+    if (entry.parent && !(await liveHashed(entry.parent))) return undefined;
+    return entry;
+  }
+
   async function revokeHashed(hashedId: string): Promise<void> {
     for (const child of await storage.list(`parent/${hashedId}/`)) {
       await revokeHashed(child);
@@ -91,17 +154,47 @@ export function createTokenStore(deps: TokenStoreDeps) {
         salt = randomBytes(32);
         await storage.put(SALT_KEY, salt);
       }
+      const existingBatchKey = await storage.get(BATCH_KEY);
+      if (existingBatchKey && existingBatchKey.length === BATCH_KEY_LENGTH) batchKey = existingBatchKey;
+      else {
+        batchKey = randomBytes(BATCH_KEY_LENGTH);
+        await storage.put(BATCH_KEY, batchKey);
+      }
     },
 
     unload(): void {
       salt?.fill(0);
       salt = undefined;
+      batchKey?.fill(0);
+      batchKey = undefined;
       cache.clear();
     },
 
     hash,
 
     async create(params: CreateTokenParams): Promise<{ id: string; entry: TokenEntry }> {
+      if (params.type === 'batch') {
+        if (!batchKey) throw new Error('token store not loaded');
+        if (params.id) throw new InvalidRequest('batch tokens cannot have a custom ID');
+        if (!(params.ttl > 0)) throw new InvalidRequest('batch tokens must have a TTL');
+        const payload: BatchPayload = {
+          v: 1,
+          parent: params.parent,
+          policies: params.policies,
+          path: params.path,
+          meta: params.meta ?? {},
+          displayName: params.displayName,
+          creationTime: now(),
+          ttl: params.ttl,
+          entityId: params.entityId ?? '',
+          boundCidrs: params.boundCidrs ?? [],
+          noDefaultPolicy: params.noDefaultPolicy,
+          role: params.role,
+          authMount: params.authMount,
+        };
+        const id = encodeBatchToken(batchKey, payload);
+        return { id, entry: batchEntry(id, payload) };
+      }
       const id = params.id ?? newServiceTokenId();
       const hashedId = hash(id);
       if (params.id && (await readHashed(hashedId))) throw new InvalidRequest('cannot create a token with a duplicate ID');
@@ -138,16 +231,22 @@ export function createTokenStore(deps: TokenStoreDeps) {
       return { id, entry };
     },
 
-    /** Live entry for a token id, or undefined when unknown, expired or used up. */
-    async lookup(id: string): Promise<TokenEntry | undefined> {
+    /**
+     * Live entry for a token id, or undefined when unknown, expired or used up. Batch tokens
+     * are decrypted (and need a live parent). With `remoteAddress`, a token bound to CIDRs
+     * that do not contain it is refused as if it did not exist.
+     */
+    async lookup(id: string, remoteAddress?: string): Promise<TokenEntry | undefined> {
       if (!id || !salt) return undefined;
-      const entry = await readHashed(hash(id));
-      if (!entry || entry.numUses < 0) return undefined;
-      if (isExpired(entry, now())) {
-        await revokeHashed(entry.hashedId);
-        return undefined;
-      }
+      const entry = isBatchToken(id) ? await lookupBatch(id) : await liveHashed(hash(id));
+      if (!entry) return undefined;
+      if (remoteAddress !== undefined && !remoteAddressAllowed(remoteAddress, entry.boundCidrs)) return undefined;
       return entry;
+    },
+
+    /** The bound-CIDR check alone, for callers that already hold the entry. */
+    allowsRemoteAddress(entry: TokenEntry, remoteAddress: string): boolean {
+      return remoteAddressAllowed(remoteAddress, entry.boundCidrs);
     },
 
     async lookupHashed(hashedId: string): Promise<TokenEntry | undefined> {
@@ -164,7 +263,7 @@ export function createTokenStore(deps: TokenStoreDeps) {
 
     /** Counts one use. Returns true when this was the token's last use (revoke after the request). */
     async use(entry: TokenEntry): Promise<boolean> {
-      if (entry.numUses === 0) return false;
+      if (entry.numUses === 0 || entry.type === 'batch') return false;
       const remaining = entry.numUses - 1;
       const updated = { ...entry, numUses: remaining === 0 ? -1 : remaining };
       await write(updated);
@@ -172,16 +271,19 @@ export function createTokenStore(deps: TokenStoreDeps) {
     },
 
     async update(entry: TokenEntry): Promise<void> {
+      if (entry.type === 'batch') throw new InvalidRequest('batch tokens cannot be modified');
       await write(entry);
     },
 
     /** Revokes the token and every descendant. */
     async revokeTree(entry: TokenEntry): Promise<void> {
+      if (entry.type === 'batch') return; // nothing stored; it dies with its TTL or parent
       await revokeHashed(entry.hashedId);
     },
 
     /** Revokes only this token; its children become orphans. */
     async revokeOrphan(entry: TokenEntry): Promise<void> {
+      if (entry.type === 'batch') return;
       for (const child of await storage.list(`parent/${entry.hashedId}/`)) {
         const childEntry = await readHashed(child);
         if (childEntry) await write({ ...childEntry, parent: '' });
@@ -201,6 +303,48 @@ export function createTokenStore(deps: TokenStoreDeps) {
 
     async listHashedIds(): Promise<string[]> {
       return storage.list('id/');
+    },
+
+    /** hashedIds of the token's direct children. */
+    async listChildren(entry: TokenEntry): Promise<string[]> {
+      return storage.list(`parent/${entry.hashedId}/`);
+    },
+
+    /**
+     * Removes index entries that point nowhere (accessors of missing tokens, parent indexes of
+     * missing parents, whose surviving children become orphans) and revokes expired tokens.
+     */
+    async tidy(): Promise<TidyReport> {
+      const report: TidyReport = { danglingAccessors: 0, orphanedChildren: 0, danglingParentIndexes: 0, expiredTokens: 0 };
+      for (const key of await storage.list('accessor/')) {
+        const target = await storage.get(`accessor/${key}`);
+        if (!target || !(await storage.get(`id/${target.toString('utf8')}`))) {
+          await storage.delete(`accessor/${key}`);
+          report.danglingAccessors++;
+        }
+      }
+      for (const folder of await storage.list('parent/')) {
+        const parentId = folder.replace(/\/$/, '');
+        const parentExists = (await storage.get(`id/${parentId}`)) !== undefined;
+        for (const child of await storage.list(`parent/${parentId}/`)) {
+          const childEntry = await readHashed(child);
+          if (parentExists && childEntry) continue;
+          if (childEntry && childEntry.parent === parentId) {
+            await write({ ...childEntry, parent: '' });
+            report.orphanedChildren++;
+          }
+          await storage.delete(`parent/${parentId}/${child}`);
+          report.danglingParentIndexes++;
+        }
+      }
+      for (const hashedId of await storage.list('id/')) {
+        const entry = await readHashed(hashedId);
+        if (entry && isExpired(entry, now())) {
+          await revokeHashed(hashedId);
+          report.expiredTokens++;
+        }
+      }
+      return report;
     },
 
     now,
