@@ -333,3 +333,19 @@ describe('child tokens', () => {
     assert.ok(rootChild.status === 400 || rootChild.status === 403, rootChild.text);
   });
 });
+
+describe('persistence across seal and unseal', () => {
+  it('policies survive a seal/unseal cycle; the builtins are still there', async () => {
+    await writePolicy('durable', 'path "kvt/app/*" { capabilities = ["read"] }');
+    const token = await tokenWith(['durable']);
+    assert.equal((await asRoot('PUT', 'sys/seal')).status, 204);
+    assert.equal((await asRoot('GET', 'sys/policies/acl/durable')).status, 503);
+    const unseal = await asRoot('PUT', 'sys/unseal', { key: server.unsealKey });
+    assert.equal(unseal.status, 200, unseal.text);
+    assert.equal(unseal.json.sealed, false);
+    assert.equal((await asRoot('GET', 'sys/policies/acl/durable')).json.data.policy, 'path "kvt/app/*" { capabilities = ["read"] }');
+    assert.ok((await asRoot('GET', 'sys/policy')).json.data.keys.includes('default'));
+    assert.equal((await call('GET', 'kvt/app/db', token)).status, 200);
+    assertDenied(await call('GET', 'kvt/other/x', token));
+  });
+});
