@@ -170,6 +170,24 @@ export function createMountManager(deps: MountManagerDeps) {
       await persist(table);
     },
 
+    /** The server-wide TTL defaults a mount falls back to when its own are 0 (seconds). */
+    systemDefaults(): { defaultLeaseTtl: number; maxLeaseTtl: number } {
+      return deps.systemDefaults();
+    },
+
+    /**
+     * Rebuilds a mount's backend from its (changed) entry, keeping its storage: what a KV
+     * version upgrade needs. The entry object stays the same.
+     */
+    async reload(table: MountTable, path: string): Promise<void> {
+      const index = live.findIndex((m) => m.entry.table === table && m.entry.path === path);
+      if (index === -1) throw new InvalidRequest('no mount to reload at this path');
+      const old = live[index];
+      await old.dispatcher.backend.cleanup?.();
+      live[index] = await instantiate(old.entry);
+      sortLive();
+    },
+
     /** Persists a changed entry in place (tune). The live backend sees the same object. */
     async update(entry: MountEntry): Promise<void> {
       await persist(entry.table);
