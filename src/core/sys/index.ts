@@ -10,7 +10,6 @@ import { mountsPaths } from './mounts.js';
 import { authPaths } from './auth.js';
 import { remountPaths } from './remount.js';
 import { internalUiPaths } from './internal-ui.js';
-import { leasePaths } from './leases.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -21,7 +20,7 @@ export interface PathGroup {
 export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
-  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths];
+  mountsPaths, authPaths, remountPaths, internalUiPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));
