@@ -58,7 +58,11 @@ export function renewPaths(deps: TokenBackendDeps, roles: RoleStore): PathDef<an
     }
     const result = renewEntry(entry, { now: tokens.now(), increment, limits: ttlLimitsFor(deps, entry), role });
     await tokens.update(result.entry);
-    await deps.leases?.renewToken?.(result.entry);
+    if (deps.leases) {
+      // registerToken is idempotent in the expiration manager: re-registering moves the expiry.
+      if (deps.leases.renewToken) await deps.leases.renewToken(result.entry);
+      else await deps.leases.registerToken(result.entry);
+    }
     return {
       mintedAuth: authBlock(clientToken, result.entry, result.ttl),
       warnings: result.warnings.length > 0 ? result.warnings : undefined,
