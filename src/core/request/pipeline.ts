@@ -47,7 +47,7 @@ export function createPipeline(deps: PipelineDeps) {
     const backend = mount.dispatcher.backend;
     const unauthenticated = pathListMatches(backend.unauthenticatedPaths, req.mountRelativePath);
     if (unauthenticated && !req.clientToken) return undefined;
-    const entry = req.clientToken ? await core.tokens.lookup(req.clientToken) : undefined;
+    const entry = req.clientToken ? await core.tokens.lookup(req.clientToken, req.remoteAddress) : undefined;
     if (!entry) {
       if (unauthenticated) return undefined;
       throw new PermissionDenied(req.clientToken ? 'permission denied (invalid token)' : 'permission denied');
