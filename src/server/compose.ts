@@ -16,6 +16,9 @@ import { createPipeline } from '../core/request/pipeline.js';
 import { createPolicyStore } from '../core/policy/store.js';
 import { createAclProvider } from '../core/policy/acl-cache.js';
 import { createSysBackend } from '../core/sys/index.js';
+import { createExpirationManager } from '../core/expiration/manager.js';
+import type { TokenEntry } from '../core/tokens/entry.js';
+import { createResponseWrapper, cubbyholeStorageOf } from '../core/wrapping/wrapper.js';
 import { createApiHandler } from '../http/server.js';
 import { ceremonyRoutes } from '../http/raw/ceremonies.js';
 import { createGenerateRoot } from '../core/ceremony/generate-root.js';
@@ -44,7 +47,12 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const barrier = createAesGcmBarrier(storage, { random: randomBytes });
   const seal = chooseSeal(config);
   await seal.init();
-  const tokens = createTokenStore({ storage: barrier.view('sys/token/') });
+  /** Run in order for each token as it is revoked (its leases; its cubbyhole). */
+  const tokenRevokeHooks: Array<(entry: TokenEntry) => Promise<void>> = [];
+  const tokens = createTokenStore({
+    storage: barrier.view('sys/token/'),
+    onRevoke: async (entry) => { for (const hook of tokenRevokeHooks) await hook(entry); },
+  });
   const policies = createPolicyStore({ storage: barrier.view('sys/policy/') });
   const acl = createAclProvider(policies);
   const registry = createBackendRegistry();
@@ -54,7 +62,22 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     registry,
     randomBytes,
     systemDefaults: () => ({ defaultLeaseTtl: config.defaultLeaseTtlSeconds, maxLeaseTtl: config.maxLeaseTtlSeconds }),
-    revokeLeasesWithPrefix: async () => {},
+    revokeLeasesWithPrefix: async (prefix) => { await expiration.revokePrefix(prefix); },
+  });
+  const expiration = createExpirationManager({
+    storage: barrier.view('sys/expire/'),
+    mounts,
+    systemLimits,
+    revokeToken: async (hashedId) => {
+      const entry = await tokens.lookupHashed(hashedId);
+      if (entry) await tokens.revokeTree(entry);
+    },
+    lookupToken: (hashedId) => tokens.lookupHashed(hashedId),
+    log: (level, message) => logger.log(level, message),
+  });
+  tokenRevokeHooks.push((entry) => expiration.revokeByToken(entry));
+  const wrapping = createResponseWrapper({
+    tokens, cubbyholeStorage: cubbyholeStorageOf(mounts), registerToken: (entry) => expiration.registerToken(entry),
   });
   const mountSubsystem: Subsystem = {
     name: 'mounts',
@@ -66,18 +89,18 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     barrier,
     seal,
     tokens,
-    subsystems: [policies, mountSubsystem],
+    subsystems: [policies, mountSubsystem, expiration],
     randomBytes,
     storageType: config.storage.type,
     clusterName: config.clusterName,
     log: (level, message) => logger.log(level, message),
   });
-  registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry, policies, acl }));
+  registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry, policies, acl, wrapping, expiration }));
   registry.register('mounts', 'identity', () => ({ paths: [] }));
   registry.register('mounts', 'cubbyhole', () => ({ paths: [] }));
   registry.register('auth', 'token', () => ({ paths: [] }));
 
-  const pipeline = createPipeline({ core, mounts, acl, systemLimits });
+  const pipeline = createPipeline({ core, mounts, acl, wrapper: wrapping, leases: expiration, systemLimits });
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
   const handler = createApiHandler({
     core, pipeline, maxRequestSize, log: (m) => logger.log('error', m),
@@ -96,6 +119,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     registry,
     policies,
     acl,
+    expiration,
     /** Dev mode: mount what `-dev` adds (secret/ as KV v2) once the server is unsealed. */
     afterDevInit: undefined as undefined | (() => Promise<void>),
     async close(): Promise<void> {

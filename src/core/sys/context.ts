@@ -4,6 +4,8 @@ import type { MountManager } from '../mounts/manager.js';
 import type { BackendRegistry } from '../mounts/registry.js';
 import type { PolicyAclProvider } from '../policy/acl-cache.js';
 import type { PolicyStore } from '../policy/store.js';
+import type { ResponseWrapping } from '../wrapping/wrapper.js';
+import type { ExpirationManager } from '../expiration/manager.js';
 
 export interface SysContext {
   core: Core;
@@ -15,4 +17,8 @@ export interface SysContext {
   policies?: PolicyStore;
   /** Compiled, cached ACLs by policy set (sys/capabilities*, sys/internal/ui/mounts: `hasAccessUnder`). */
   acl?: PolicyAclProvider;
+  /** Response wrapping (sys/wrapping/*): unwrap, lookup, rewrap. */
+  wrapping?: ResponseWrapping;
+  /** Lease management (sys/leases/*, sys/renew, sys/revoke*). */
+  expiration?: ExpirationManager;
 }

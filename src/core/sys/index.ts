@@ -6,10 +6,12 @@ import { sealPaths } from './seal.js';
 import { keyringPaths } from './keyring.js';
 import { policyPaths } from './policy.js';
 import { capabilitiesPaths } from './capabilities.js';
+import { wrappingPaths } from './wrapping.js';
 import { mountsPaths } from './mounts.js';
 import { authPaths } from './auth.js';
 import { remountPaths } from './remount.js';
 import { internalUiPaths } from './internal-ui.js';
+import { leasePaths } from './leases.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -20,7 +22,7 @@ export interface PathGroup {
 export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
-  mountsPaths, authPaths, remountPaths, internalUiPaths];
+  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));
