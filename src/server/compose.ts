@@ -16,6 +16,7 @@ import { createPipeline } from '../core/request/pipeline.js';
 import { createPolicyStore } from '../core/policy/store.js';
 import { createAclProvider } from '../core/policy/acl-cache.js';
 import { createSysBackend } from '../core/sys/index.js';
+import { createTokenBackend, sudoFromAcl } from '../auth/token/index.js';
 import { createExpirationManager } from '../core/expiration/manager.js';
 import type { TokenEntry } from '../core/tokens/entry.js';
 import { createResponseWrapper, cubbyholeStorageOf } from '../core/wrapping/wrapper.js';
@@ -98,7 +99,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry, policies, acl, wrapping, expiration }));
   registry.register('mounts', 'identity', () => ({ paths: [] }));
   registry.register('mounts', 'cubbyhole', () => ({ paths: [] }));
-  registry.register('auth', 'token', () => ({ paths: [] }));
+  registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = createPipeline({ core, mounts, acl, wrapper: wrapping, leases: expiration, systemLimits });
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
