@@ -46,7 +46,10 @@ test('enable, read, tune and disable an auth method', async () => {
 
   await assert.rejects(h.call('update', 'auth/corp/users/tune', { token_type: 'forever' }), { message: "invalid value for 'token_type'" });
   await h.engine('update', 'auth/corp/users/k', { value: 'v' });
+  const { uuid } = h.ctx.mounts.find('auth', 'corp/users/')!.entry;
+  assert.deepEqual(await h.storedKeys(`auth/${uuid}/`), ['k']);
   assert.deepEqual(await h.call('delete', 'auth/corp/users'), {});
+  assert.deepEqual(await h.storedKeys(`auth/${uuid}/`), []);
   assert.deepEqual(h.revokedPrefixes, ['auth/corp/users/']);
   assert.equal(h.ctx.mounts.find('auth', 'corp/users/'), undefined);
   await h.call('update', 'auth/corp/users', { type: 'userpass' });

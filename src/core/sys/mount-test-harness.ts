@@ -61,6 +61,8 @@ export interface Harness {
   engine(operation: Operation, fullPath: string, data?: Record<string, unknown>): Promise<LogicalResponse>;
   token(policies: string[]): Promise<string>;
   setPolicy(name: string, hcl: string): Promise<void>;
+  /** Keys stored under a barrier prefix (e.g. a mount's `logical/<uuid>/`). */
+  storedKeys(prefix: string): Promise<string[]>;
   /** The persisted mount table as it would load after a restart. */
   storedTable(table: 'mounts' | 'auth'): Promise<MountEntry[]>;
 }
@@ -154,6 +156,7 @@ export async function createHarness(groups: PathGroupFactory[] = [mountsPaths, a
     async setPolicy(name, hcl) {
       await policies.set(name, hcl);
     },
+    storedKeys: (prefix) => barrier.list(prefix),
     async storedTable(table) {
       const raw = await barrier.get(table === 'auth' ? 'core/auth' : 'core/mounts');
       return raw ? (JSON.parse(raw.toString('utf8')) as { entries: MountEntry[] }).entries : [];

@@ -111,13 +111,17 @@ test('reading a path with no mount is a 400, as in Vault', async () => {
 test('disable revokes leases, deletes the data, and re-enabling at the same path starts empty', async () => {
   const h = await createHarness();
   await h.call('update', 'mounts/data', { type: 'kv' });
+  const { uuid } = h.ctx.mounts.find('mounts', 'data/')!.entry;
   await h.engine('update', 'data/k', { value: 'v1' });
+  await h.engine('update', 'data/dir/k2', { value: 'v2' });
   assert.deepEqual((await h.engine('read', 'data/k')).data, { value: 'v1' });
+  assert.deepEqual((await h.storedKeys(`logical/${uuid}/`)).sort(), ['dir/', 'k']);
   const res = await h.call('delete', 'mounts/data');
   assert.deepEqual(res, {});
   assert.deepEqual(h.revokedPrefixes, ['data/']);
   assert.equal(h.ctx.mounts.find('mounts', 'data/'), undefined);
   assert.equal((await h.storedTable('mounts')).some((e) => e.path === 'data/'), false);
+  assert.deepEqual(await h.storedKeys(`logical/${uuid}/`), []);
   await h.call('update', 'mounts/data', { type: 'kv' });
   assert.deepEqual(await h.engine('read', 'data/k'), {});
 });
