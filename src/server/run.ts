@@ -9,6 +9,7 @@ import type { ListenerConfig, ServerConfig } from '../config/types.js';
 import { createInmemStorage } from '../storage/inmem.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { composeServer, type ComposedServer } from './compose.js';
+import { acceptListVerb } from '../http/list-verb.js';
 
 export interface StartOptions {
   dev?: { rootTokenId?: string; listenAddress?: string };
@@ -38,6 +39,7 @@ async function listen(listener: ListenerConfig, handler: ComposedServer['handler
         requestCert: true,
         rejectUnauthorized: false, // client certificates are optional; cert auth checks them
       }, handler);
+  acceptListVerb(server);
   server.headersTimeout = 30_000;
   server.requestTimeout = (listener.maxRequestDurationSeconds ?? 90) * 1000;
   server.keepAliveTimeout = 65_000;

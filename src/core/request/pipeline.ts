@@ -43,6 +43,7 @@ function callerOf(entry: TokenEntry, clientToken: string): CallerIdentity {
 export function createPipeline(deps: PipelineDeps) {
   const { core, mounts } = deps;
 
+  /** Resolves the caller; returns the token whose use this request counts (none on unauthenticated paths). */
   async function authorize(req: LogicalRequest, mount: LiveMount): Promise<TokenEntry | undefined> {
     const backend = mount.dispatcher.backend;
     const unauthenticated = pathListMatches(backend.unauthenticatedPaths, req.mountRelativePath);
@@ -53,7 +54,7 @@ export function createPipeline(deps: PipelineDeps) {
       throw new PermissionDenied(req.clientToken ? 'permission denied (invalid token)' : 'permission denied');
     }
     req.caller = callerOf(entry, req.clientToken);
-    if (unauthenticated) return entry;
+    if (unauthenticated) return undefined; // Vault counts no use on unauthenticated paths
 
     const needsSudo = pathListMatches(backend.rootPaths, req.mountRelativePath);
     if (req.caller.isRoot) return entry;
