@@ -218,17 +218,25 @@ export function applyTune(entry: MountEntry, input: TuneInput, present: readonly
   }
 
   const before = structuredClone({ config: entry.config, options: entry.options, description: entry.description });
-  entry.config = next.config;
-  entry.options = next.options;
-  entry.description = next.description;
-  return {
-    outcome,
-    restore: () => {
-      entry.config = before.config;
-      entry.options = before.options;
-      entry.description = before.description;
-    },
-  };
+  setSettings(entry, next);
+  return { outcome, restore: () => setSettings(entry, before) };
+}
+
+/**
+ * Writes tunables into the live entry, keeping the `config` and `options` objects themselves
+ * (a backend may hold on to them) and only replacing their contents.
+ */
+function setSettings(entry: MountEntry, values: Pick<MountEntry, 'config' | 'options' | 'description'>): void {
+  replaceContents(entry.config, values.config);
+  if (values.options === null) entry.options = null;
+  else if (entry.options === null) entry.options = { ...values.options };
+  else replaceContents(entry.options, values.options);
+  entry.description = values.description;
+}
+
+function replaceContents<T extends object>(target: T, source: T): void {
+  for (const key of Object.keys(target)) if (!(key in source)) delete (target as Record<string, unknown>)[key];
+  Object.assign(target, source);
 }
 
 /** Vault's rule for `options` at enable time: only KV takes a version; aliases set one. */

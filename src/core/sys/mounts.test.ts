@@ -149,6 +149,7 @@ test('tune writes TTLs, description, lists and visibility, mutating the live ent
   const h = await createHarness();
   await h.call('update', 'mounts/t', { type: 'kv' });
   const live = h.ctx.mounts.find('mounts', 't/')!.entry;
+  const liveConfig = live.config;
   const body = {
     default_lease_ttl: '30m', max_lease_ttl: '2h', description: 'tuned',
     audit_non_hmac_request_keys: ['x'], audit_non_hmac_response_keys: 'y,z',
@@ -156,6 +157,7 @@ test('tune writes TTLs, description, lists and visibility, mutating the live ent
   };
   assert.deepEqual(await h.call('update', 'mounts/t/tune', body), {});
   assert.equal(live.config.defaultLeaseTtl, 1800);
+  assert.equal(live.config, liveConfig, 'the config object is updated in place');
   assert.equal(live.description, 'tuned');
   assert.deepEqual((await h.call('read', 'mounts/t/tune')).data, {
     description: 'tuned', default_lease_ttl: 1800, max_lease_ttl: 7200, force_no_cache: false,
