@@ -121,7 +121,8 @@ describe('auth/token over HTTP', () => {
 
   it('lists accessors (sudo) and tidies', async () => {
     const auth = await create();
-    // (The LIST verb itself is refused by node's HTTP parser; clients use ?list=true.)
+    const viaVerb = await asRoot('LIST', 'auth/token/accessors');
+    assert.equal(viaVerb.status, 200, viaVerb.text);
     const list = await asRoot('GET', 'auth/token/accessors?list=true');
     assert.equal(list.status, 200, list.text);
     assert.ok((list.json.data.keys as string[]).includes(auth.accessor));
