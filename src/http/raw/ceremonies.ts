@@ -28,8 +28,10 @@ function throttled(throttle: AttemptThrottle, submit: (ctx: RawContext, input: R
     throttle.check(client);
     const input = await ctx.body();
     try {
-      sendJson(ctx.res, 200, await submit(ctx, input));
-      throttle.succeeded(client);
+      const result = await submit(ctx, input);
+      // Only a completed ceremony clears the record: accepted shares alone prove nothing.
+      if ((result as { complete?: boolean }).complete === true) throttle.succeeded(client);
+      sendJson(ctx.res, 200, result);
     } catch (err) {
       if (err instanceof InvalidRequest) throttle.failed(client);
       throw err;
