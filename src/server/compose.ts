@@ -11,7 +11,7 @@ import type { Seal } from '../seal/types.js';
 import { Core, type Subsystem } from '../core/core.js';
 import { createTokenStore } from '../core/tokens/store.js';
 import { createBackendRegistry } from '../core/mounts/registry.js';
-import { createMountManager } from '../core/mounts/manager.js';
+import { createMountManager, newMountEntry } from '../core/mounts/manager.js';
 import { createPipeline } from '../core/request/pipeline.js';
 import { createPolicyStore } from '../core/policy/store.js';
 import { createAclProvider } from '../core/policy/acl-cache.js';
@@ -20,6 +20,8 @@ import { createTokenBackend, sudoFromAcl } from '../auth/token/index.js';
 import { createExpirationManager } from '../core/expiration/manager.js';
 import type { TokenEntry } from '../core/tokens/entry.js';
 import { createResponseWrapper, cubbyholeStorageOf } from '../core/wrapping/wrapper.js';
+import { createKvBackend } from '../engines/kv/index.js';
+import { createCubbyholeBackend, destroyCubbyhole } from '../engines/cubbyhole/index.js';
 import { createApiHandler } from '../http/server.js';
 import { ceremonyRoutes } from '../http/raw/ceremonies.js';
 import { createGenerateRoot } from '../core/ceremony/generate-root.js';
@@ -77,6 +79,10 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     log: (level, message) => logger.log(level, message),
   });
   tokenRevokeHooks.push((entry) => expiration.revokeByToken(entry));
+  tokenRevokeHooks.push(async (entry) => {
+    const cubbyhole = mounts.find('mounts', 'cubbyhole/');
+    if (cubbyhole) await destroyCubbyhole(cubbyhole.storage, entry.hashedId);
+  });
   const wrapping = createResponseWrapper({
     tokens, cubbyholeStorage: cubbyholeStorageOf(mounts), registerToken: (entry) => expiration.registerToken(entry),
   });
@@ -98,7 +104,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   });
   registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry, policies, acl, wrapping, expiration }));
   registry.register('mounts', 'identity', () => ({ paths: [] }));
-  registry.register('mounts', 'cubbyhole', () => ({ paths: [] }));
+  registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
+  registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = createPipeline({ core, mounts, acl, wrapper: wrapping, leases: expiration, systemLimits });
@@ -122,7 +129,9 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     acl,
     expiration,
     /** Dev mode: mount what `-dev` adds (secret/ as KV v2) once the server is unsealed. */
-    afterDevInit: undefined as undefined | (() => Promise<void>),
+    afterDevInit: (async () => {
+      await mounts.mount(newMountEntry('mounts', 'secret/', 'kv', { options: { version: '2' }, description: 'key/value secret storage' }));
+    }) as undefined | (() => Promise<void>),
     async close(): Promise<void> {
       await core.seal().catch(() => {});
       await seal.close();
