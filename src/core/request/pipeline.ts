@@ -43,27 +43,39 @@ function callerOf(entry: TokenEntry, clientToken: string): CallerIdentity {
 export function createPipeline(deps: PipelineDeps) {
   const { core, mounts } = deps;
 
-  /** Resolves the caller; returns the token whose use this request counts (none on unauthenticated paths). */
-  async function authorize(req: LogicalRequest, mount: LiveMount): Promise<TokenEntry | undefined> {
-    const backend = mount.dispatcher.backend;
-    const unauthenticated = pathListMatches(backend.unauthenticatedPaths, req.mountRelativePath);
-    if (unauthenticated && !req.clientToken) return undefined;
+  /** Resolves the caller's token (sets req.caller). Unauthenticated paths accept no token or a valid one. */
+  async function identify(req: LogicalRequest, mount: LiveMount): Promise<{ entry?: TokenEntry; unauthenticated: boolean }> {
+    const unauthenticated = pathListMatches(mount.dispatcher.backend.unauthenticatedPaths, req.mountRelativePath);
     const entry = req.clientToken ? await core.tokens.lookup(req.clientToken, req.remoteAddress) : undefined;
-    if (!entry) {
-      if (unauthenticated) return undefined;
+    if (entry) req.caller = callerOf(entry, req.clientToken);
+    else if (!unauthenticated) {
       throw new PermissionDenied(req.clientToken ? 'permission denied (invalid token)' : 'permission denied');
     }
-    req.caller = callerOf(entry, req.clientToken);
-    if (unauthenticated) return undefined; // Vault counts no use on unauthenticated paths
+    return { entry, unauthenticated };
+  }
 
-    const needsSudo = pathListMatches(backend.rootPaths, req.mountRelativePath);
-    if (req.caller.isRoot) return entry;
+  /** ACL (and sudo) check for the resolved operation. */
+  async function checkAcl(req: LogicalRequest, mount: LiveMount, entry: TokenEntry): Promise<void> {
+    if (req.caller?.isRoot) return;
     if (!deps.acl) throw new PermissionDenied();
     const acl = await deps.acl.aclFor(entry.policies);
     const decision = acl.allowOperation({
       path: req.path, operation: req.operation, data: req.data, wrapTtlSeconds: req.wrapTtlSeconds,
     });
+    const needsSudo = pathListMatches(mount.dispatcher.backend.rootPaths, req.mountRelativePath);
     if (!decision.allowed || (needsSudo && !decision.rootPrivs)) throw new PermissionDenied();
+  }
+
+  /**
+   * Caller first (existence checks may depend on it, e.g. cubbyhole), then create-vs-update,
+   * then the ACL. Returns the token whose use this request counts: none on unauthenticated
+   * paths, as in Vault.
+   */
+  async function authorize(req: LogicalRequest, mount: LiveMount): Promise<TokenEntry | undefined> {
+    const { entry, unauthenticated } = await identify(req, mount);
+    await resolveOperation(req, mount);
+    if (unauthenticated || !entry) return undefined;
+    await checkAcl(req, mount, entry);
     return entry;
   }
 
@@ -110,7 +122,6 @@ export function createPipeline(deps: PipelineDeps) {
 
       let entry: TokenEntry | undefined;
       try {
-        await resolveOperation(req, mount);
         entry = await authorize(req, mount);
       } catch (err) {
         await deps.audit?.logRequest(req, err as Error);
