@@ -1,5 +1,6 @@
-/** Validation of `sys/init` parameters, with Vault's messages. */
+/** `sys/init` parameters and their validation (Vault's messages). */
 import { InvalidRequest } from '../errors.js';
+import { validateShareConfig as validateShares } from '../crypto/shamir.js';
 
 export interface InitParams {
   secretShares: number;
@@ -17,14 +18,12 @@ export interface InitResult {
   rootToken: string;
 }
 
+/** Validates a share configuration; recovery errors say so, as Vault's do. */
 export function validateShareConfig(shares: number, threshold: number, what: 'secret' | 'recovery'): void {
-  const prefix = what === 'recovery' ? 'recovery ' : '';
-  if (!Number.isInteger(shares) || !Number.isInteger(threshold)) {
-    throw new InvalidRequest(`${prefix}shares and threshold must be integers`);
+  try {
+    validateShares(shares, threshold);
+  } catch (err) {
+    if (what === 'recovery' && err instanceof InvalidRequest) throw new InvalidRequest(`invalid recovery configuration: ${err.message}`);
+    throw err;
   }
-  if (shares < 1) throw new InvalidRequest(`${prefix}shares must be at least one`);
-  if (threshold < 1) throw new InvalidRequest(`${prefix}threshold must be at least one`);
-  if (shares > 255) throw new InvalidRequest(`${prefix}shares must be less than 256`);
-  if (threshold > shares) throw new InvalidRequest(`${prefix}threshold cannot be larger than shares`);
-  if (shares > 1 && threshold < 2) throw new InvalidRequest(`${prefix}threshold must be greater than one for multiple shares`);
 }

@@ -1,9 +1,13 @@
 /**
- * Shamir secret sharing over GF(2^8) (AES field, 0x11B), wrapping the audited
- * `shamir-secret-sharing` package. Share layout is Vault's: the y bytes, then the
- * x-coordinate as the last byte (share length = secret length + 1).
+ * Shamir secret sharing over GF(2^8) (AES field, 0x11B) in Vault's share layout: the y bytes,
+ * then the x-coordinate as the last byte (share length = secret length + 1).
  *
- * Added on top of the package, as Vault does:
+ * The arithmetic is our own constant-time GF(2^8) (gf256.ts), not the `shamir-secret-sharing`
+ * package: that package multiplies through log/exp tables indexed by secret-dependent bytes,
+ * the timing leak of Vault's 2023 advisory. The package stays as the reference the tests
+ * check interoperability against, both ways.
+ *
+ * As Vault does:
  * - `secret_shares = 1`: the single share is the secret itself (no split, no x byte);
  *   `combineShares` with exactly one share returns it unchanged.
  * - Vault's seal-config validation messages (`validateShareConfig`).
@@ -12,8 +16,9 @@
  * The combined secret carries no integrity check: callers verify it (the Shamir seal does, by
  * AEAD-opening the stored root key with it).
  */
-import { combine, split } from 'shamir-secret-sharing';
+import { randomBytes } from 'node:crypto';
 import { InvalidRequest } from '../errors.js';
+import { gfDiv, gfEvaluate, gfMul } from './gf256.js';
 
 export const MAX_SHARES = 255;
 
@@ -29,7 +34,7 @@ export function validateShareConfig(shares: number, threshold: number): void {
   if (threshold > shares) throw new InvalidRequest('threshold cannot be larger than shares');
 }
 
-/** The package checks `constructor === Uint8Array`, so Buffers are copied into plain arrays. */
+/** A private copy as a plain Uint8Array (callers zero their own buffers). */
 function plain(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes.length);
   out.set(bytes);
@@ -40,12 +45,56 @@ export async function splitSecret(secret: Uint8Array, shares: number, threshold:
   validateShareConfig(shares, threshold);
   if (!(secret instanceof Uint8Array) || secret.length === 0) throw new InvalidRequest('secret cannot be empty');
   if (shares === 1) return [plain(secret)];
-  const input = plain(secret);
+  const xs = distinctXCoordinates(shares);
+  const out = xs.map((x) => {
+    const share = new Uint8Array(secret.length + 1);
+    share[secret.length] = x;
+    return share;
+  });
+  const coefficients = new Uint8Array(threshold);
   try {
-    return await split(input, shares, threshold);
+    for (let i = 0; i < secret.length; i++) {
+      coefficients[0] = secret[i];
+      coefficients.set(randomBytes(threshold - 1), 1);
+      for (const share of out) share[i] = gfEvaluate(coefficients, share[secret.length]);
+    }
   } finally {
-    input.fill(0);
+    coefficients.fill(0);
   }
+  return out;
+}
+
+/** `count` distinct x-coordinates from 1..255 in random order (Vault uses a random permutation). */
+function distinctXCoordinates(count: number): number[] {
+  const pool = Array.from({ length: 255 }, (_, i) => i + 1);
+  const random = randomBytes(pool.length * 2);
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = random.readUInt16BE(i * 2) % (i + 1); // x-coordinates are public; slight bias is harmless
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, count);
+}
+
+/** Lagrange interpolation at x = 0, byte by byte, in constant time per byte. */
+function interpolateAtZero(shares: readonly Uint8Array[], length: number): Uint8Array {
+  const xs = shares.map((s) => s[length]);
+  const basis = xs.map((xi, i) => {
+    let numerator = 1;
+    let denominator = 1;
+    xs.forEach((xj, j) => {
+      if (j === i) return;
+      numerator = gfMul(numerator, xj);
+      denominator = gfMul(denominator, xi ^ xj);
+    });
+    return gfDiv(numerator, denominator);
+  });
+  const secret = new Uint8Array(length);
+  for (let byte = 0; byte < length; byte++) {
+    let value = 0;
+    shares.forEach((share, i) => { value ^= gfMul(share[byte], basis[i]); });
+    secret[byte] = value;
+  }
+  return secret;
 }
 
 export async function combineShares(shares: readonly Uint8Array[]): Promise<Uint8Array> {
@@ -65,10 +114,5 @@ export async function combineShares(shares: readonly Uint8Array[]): Promise<Uint
     if (seen.has(x)) throw new InvalidRequest('duplicate share detected');
     seen.add(x);
   }
-  const copies = shares.map(plain);
-  try {
-    return await combine(copies);
-  } finally {
-    for (const c of copies) c.fill(0);
-  }
+  return interpolateAtZero(shares, length - 1);
 }
