@@ -6,6 +6,7 @@ import type { ServerConfig } from '../config/types.js';
 import { openStorage } from '../storage/index.js';
 import type { Storage } from '../storage/types.js';
 import { createAesGcmBarrier } from '../barrier/aes-gcm-barrier.js';
+import { withReadCache } from '../barrier/read-cache.js';
 import { createShamirSeal } from '../seal/shamir.js';
 import type { Seal } from '../seal/types.js';
 import { Core, type Subsystem } from '../core/core.js';
@@ -47,7 +48,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const { logger } = options;
   const storage = options.storage ?? openStorage(config.storage.type, config.storage.options);
   const randomBytes = async (n: number): Promise<Buffer> => systemRandomBytes(n);
-  const barrier = createAesGcmBarrier(storage, { random: randomBytes });
+  const barrier = withReadCache(createAesGcmBarrier(storage, { random: randomBytes }));
   const seal = chooseSeal(config);
   await seal.init();
   /** Run in order for each token as it is revoked (its leases; its cubbyhole). */

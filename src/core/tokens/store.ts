@@ -225,9 +225,12 @@ export function createTokenStore(deps: TokenStoreDeps) {
         authMount: params.authMount,
         internal: params.internal,
       };
-      await write(entry);
-      await storage.put(`accessor/${hash(entry.accessor)}`, Buffer.from(hashedId));
-      if (entry.parent) await storage.put(`parent/${entry.parent}/${hashedId}`, Buffer.alloc(0));
+      // Issued together so group commit lands them in one storage transaction.
+      await Promise.all([
+        write(entry),
+        storage.put(`accessor/${hash(entry.accessor)}`, Buffer.from(hashedId)),
+        entry.parent ? storage.put(`parent/${entry.parent}/${hashedId}`, Buffer.alloc(0)) : undefined,
+      ]);
       return { id, entry };
     },
 

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createInmemStorage } from '../storage/inmem.js';
+import { SealedError } from '../errors.js';
+import { createAesGcmBarrier } from './aes-gcm-barrier.js';
+import { withReadCache } from './read-cache.js';
+import type { SecurityBarrier } from './types.js';
+
+/** The barrier with its `get` replaced (a class instance: methods are bound, not spread). */
+function withGet(barrier: SecurityBarrier, get: SecurityBarrier['get']): SecurityBarrier {
+  return new Proxy(barrier, {
+    get(target, property) {
+      if (property === 'get') return get;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function unsealedBarrier(): Promise<{ barrier: SecurityBarrier; rootKey: Buffer }> {
+  const barrier = createAesGcmBarrier(createInmemStorage());
+  const rootKey = randomBytes(32);
+  await barrier.initialize(Buffer.from(rootKey));
+  await barrier.unseal(Buffer.from(rootKey));
+  return { barrier, rootKey };
+}
+
+test('reads are served from the cache after the first; writes and deletes refresh it', async () => {
+  const { barrier } = await unsealedBarrier();
+  let reads = 0;
+  const counting = withGet(barrier, async (k) => { reads++; return barrier.get(k); });
+  const cached = withReadCache(counting);
+  await cached.put('a', Buffer.from('one'));
+  assert.equal((await cached.get('a'))!.toString(), 'one');
+  assert.equal(reads, 0, 'a completed write fills the cache');
+  await cached.delete('a');
+  assert.equal(await cached.get('a'), undefined);
+  assert.equal(reads, 0, 'a completed delete caches the absence');
+  assert.equal(await cached.get('missing'), undefined);
+  assert.equal(await cached.get('missing'), undefined);
+  assert.equal(reads, 1);
+  const view = cached.view('v/');
+  await view.put('x', Buffer.from('in view'));
+  assert.equal((await cached.get('v/x'))!.toString(), 'in view');
+});
+
+test('a read that raced a write never leaves the old value in the cache', async () => {
+  const { barrier } = await unsealedBarrier();
+  await barrier.put('k', Buffer.from('old'));
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  let first = true;
+  const slow = withGet(barrier, async (k) => {
+    const value = await barrier.get(k); // reads the old value now...
+    if (first) { first = false; await gate; } // ...and returns it after the write
+    return value;
+  });
+  const cached = withReadCache(slow);
+  const racingRead = cached.get('k');
+  await cached.put('k', Buffer.from('new'));
+  release();
+  assert.equal((await racingRead)!.toString(), 'old');
+  assert.equal((await cached.get('k'))!.toString(), 'new');
+});
+
+test('sealing empties the cache and cached keys still answer SealedError', async () => {
+  const { barrier, rootKey } = await unsealedBarrier();
+  const cached = withReadCache(barrier);
+  await cached.put('s', Buffer.from('secret'));
+  const held = await cached.get('s');
+  cached.seal();
+  await assert.rejects(cached.get('s'), SealedError);
+  assert.equal(cached.cacheStats().entries, 0);
+  await cached.unseal(Buffer.from(rootKey));
+  assert.equal((await cached.get('s'))!.toString(), 'secret');
+  assert.equal(held!.toString(), 'secret', 'callers get copies, not the cached buffer');
+});
+
+test('the cache stays within its byte budget', async () => {
+  const { barrier } = await unsealedBarrier();
+  const cached = withReadCache(barrier, { maxBytes: 10_000 });
+  for (let i = 0; i < 100; i++) await cached.put(`k${i}`, Buffer.alloc(500, i));
+  assert.ok(cached.cacheStats().bytes <= 10_000);
+  assert.equal((await cached.get('k0'))![0], 0, 'evicted keys are read from storage again');
+});

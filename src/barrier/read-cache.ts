@@ -1,0 +1,128 @@
+/**
+ * A bounded LRU of decrypted values in front of the barrier: hot reads (KV, tokens, policies)
+ * skip the storage round trip and the AES-GCM open. Writes and deletes go through and
+ * refresh or drop the entry; sealing empties it (and zeroes the cached buffers).
+ *
+ * A read that raced a write is never cached: each key carries a generation, bumped when a
+ * write starts and when it ends, and a read only fills the cache if no write was in flight and
+ * the generation it started with is still current. A write refreshes the entry only when no
+ * other write to the key overlapped it; otherwise the entry is simply dropped.
+ */
+import type { BarrierStorage, SecurityBarrier } from './types.js';
+
+export interface ReadCacheOptions {
+  /** Total bytes of cached values. */
+  maxBytes?: number;
+  /** Values larger than this are never cached. */
+  maxEntryBytes?: number;
+}
+
+export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
+
+export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOptions = {}): SecurityBarrier & { invalidate(key: string): void; cacheStats(): { entries: number; bytes: number } } {
+  const maxBytes = options.maxBytes ?? DEFAULT_CACHE_BYTES;
+  const maxEntryBytes = options.maxEntryBytes ?? 64 * 1024;
+  const cache = new Map<string, Buffer | null>(); // null = known absent
+  const generations = new Map<string, number>();
+  const writing = new Map<string, number>();
+  let bytes = 0;
+
+  function size(value: Buffer | null | undefined): number {
+    return value ? value.length + 64 : 64;
+  }
+
+  function drop(key: string): void {
+    const old = cache.get(key);
+    if (old === undefined && !cache.has(key)) return;
+    bytes -= size(old);
+    cache.delete(key);
+  }
+
+  function remember(key: string, value: Buffer | null): void {
+    if (value && value.length > maxEntryBytes) return;
+    drop(key);
+    cache.set(key, value);
+    bytes += size(value);
+    while (bytes > maxBytes) {
+      const oldest = cache.keys().next().value as string;
+      drop(oldest);
+    }
+  }
+
+  function generation(key: string): number {
+    return generations.get(key) ?? 0;
+  }
+
+  function bump(key: string): void {
+    generations.set(key, generation(key) + 1);
+    drop(key);
+  }
+
+  async function write(key: string, apply: () => Promise<void>, after: Buffer | null): Promise<void> {
+    writing.set(key, (writing.get(key) ?? 0) + 1);
+    bump(key);
+    const mine = generation(key);
+    try {
+      await apply();
+    } finally {
+      const left = writing.get(key)! - 1;
+      if (left === 0) writing.delete(key);
+      else writing.set(key, left);
+      bump(key);
+    }
+    if (!writing.has(key) && generation(key) === mine + 1) remember(key, after);
+  }
+
+  function clear(): void {
+    for (const value of cache.values()) value?.fill(0);
+    cache.clear();
+    generations.clear();
+    writing.clear();
+    bytes = 0;
+  }
+
+  const cached: SecurityBarrier & { invalidate(key: string): void; cacheStats(): { entries: number; bytes: number } } = {
+    get sealed() { return barrier.sealed; },
+    initialized: () => barrier.initialized(),
+    initialize: (rootKey) => barrier.initialize(rootKey),
+    unseal: async (rootKey) => { clear(); await barrier.unseal(rootKey); },
+    seal: () => { clear(); barrier.seal(); },
+    rotate: () => barrier.rotate(),
+    keyStatus: () => barrier.keyStatus(),
+    rotationConfig: () => barrier.rotationConfig(),
+    setRotationConfig: (config) => barrier.setRotationConfig(config),
+
+    async get(key) {
+      const hit = cache.get(key);
+      if (hit !== undefined) {
+        if (barrier.sealed) return barrier.get(key); // let the barrier raise SealedError
+        cache.delete(key); // move to the young end
+        cache.set(key, hit);
+        return hit === null ? undefined : Buffer.from(hit);
+      }
+      const started = generation(key);
+      const value = await barrier.get(key);
+      if (!writing.has(key) && generation(key) === started) remember(key, value ? Buffer.from(value) : null);
+      return value;
+    },
+
+    put: (key, value) => write(key, () => barrier.put(key, value), Buffer.from(value)),
+    delete: (key) => write(key, () => barrier.delete(key), null),
+
+    list: (prefix) => barrier.list(prefix),
+
+    view(prefix: string): BarrierStorage {
+      return {
+        get: (key) => cached.get(prefix + key),
+        put: (key, value) => cached.put(prefix + key, value),
+        delete: (key) => cached.delete(prefix + key),
+        list: (p) => cached.list(prefix + p),
+      };
+    },
+
+    /** Drop one key (another node changed it). */
+    invalidate: (key) => bump(key),
+    cacheStats: () => ({ entries: cache.size, bytes }),
+  };
+  return cached;
+}
