@@ -59,9 +59,17 @@ export function createTokenStore(deps: TokenStoreDeps) {
   let batchKey: Buffer | undefined;
   const cache = new Map<string, TokenEntry>();
 
+  /** Recent HMACs, so a busy token is not re-hashed on every request (cleared with the salt). */
+  const hashes = new Map<string, string>();
+
   function hash(value: string): string {
     if (!salt) throw new Error('token store not loaded');
-    return createHmac('sha256', salt).update(value).digest('hex');
+    const known = hashes.get(value);
+    if (known) return known;
+    const digest = createHmac('sha256', salt).update(value).digest('hex');
+    if (hashes.size >= CACHE_LIMIT) hashes.delete(hashes.keys().next().value as string);
+    hashes.set(value, digest);
+    return digest;
   }
 
   function remember(entry: TokenEntry): void {
@@ -165,6 +173,7 @@ export function createTokenStore(deps: TokenStoreDeps) {
     unload(): void {
       salt?.fill(0);
       salt = undefined;
+      hashes.clear();
       batchKey?.fill(0);
       batchKey = undefined;
       cache.clear();
