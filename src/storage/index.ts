@@ -5,6 +5,7 @@
 import { InvalidRequest } from '../errors.js';
 import { createInmemStorage } from './inmem.js';
 import { createSqliteStorage } from './sqlite.js';
+import { createPostgresStorage } from './postgresql.js';
 import type { Storage } from './types.js';
 
 type Options = Record<string, unknown>;
@@ -12,6 +13,12 @@ type Options = Record<string, unknown>;
 const backends: Record<string, (options: Options) => Storage> = {
   inmem: () => createInmemStorage(),
   sqlite: (options) => createSqliteStorage({ path: requiredString('sqlite', options, 'path') }),
+  postgresql: (options) => createPostgresStorage({
+    connectionUrl: requiredString('postgresql', options, 'connection_url'),
+    table: typeof options.table === 'string' ? options.table : undefined,
+    maxParallel: options.max_parallel === undefined ? undefined : Number(options.max_parallel),
+    skipCreateTable: options.skip_create_table === true || options.skip_create_table === 'true',
+  }),
 };
 
 export function storageTypes(): string[] {
