@@ -18,6 +18,8 @@ const backends: Record<string, (options: Options) => Storage> = {
     table: typeof options.table === 'string' ? options.table : undefined,
     maxParallel: options.max_parallel === undefined ? undefined : Number(options.max_parallel),
     skipCreateTable: options.skip_create_table === true || options.skip_create_table === 'true',
+    haEnabled: options.ha_enabled === true || options.ha_enabled === 'true',
+    haTable: typeof options.ha_table === 'string' ? options.ha_table : undefined,
   }),
 };
 

@@ -11,7 +11,8 @@
 import pg from 'pg';
 import { InvalidRequest, StorageError } from '../errors.js';
 import { prefixSuccessor } from './key-range.js';
-import { childrenOf, type Storage, type Transactional, type TxOperation } from './types.js';
+import { childrenOf, type HABackend, type Storage, type Transactional, type TxOperation } from './types.js';
+import { createPostgresHALock, haTables, type Fence } from './postgresql-ha.js';
 import { checkKey, checkOperations, checkPrefix, checkValue, copyBytes } from './validate.js';
 
 export interface PostgresStorageOptions {
@@ -19,6 +20,23 @@ export interface PostgresStorageOptions {
   table?: string;
   maxParallel?: number;
   skipCreateTable?: boolean;
+  haEnabled?: boolean;
+  haTable?: string;
+}
+
+export interface PostgresStorage extends Storage, Transactional, HABackend {
+  pool: pg.Pool;
+  table: string;
+  haEnabled: boolean;
+  haLock(name: string): ReturnType<typeof createPostgresHALock>;
+  /** From now on, writes land only while `fence` holds (undefined: unfenced, no HA). */
+  setFence(fence: Fence | undefined): void;
+}
+
+export class FenceLost extends StorageError {
+  constructor() {
+    super('this node no longer holds the HA lock; write refused');
+  }
 }
 
 export const DEFAULT_TABLE = 'arca_kv_store';
@@ -39,12 +57,14 @@ function splitKey(key: string): { path: string; name: string } {
   return { path: `/${escaped.slice(0, slash + 1)}`, name: escaped.slice(slash + 1) };
 }
 
-export function createPostgresStorage(options: PostgresStorageOptions): Storage & Transactional & { pool: pg.Pool; table: string } {
+export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
   const table = options.table ?? DEFAULT_TABLE;
   if (!IDENTIFIER.test(table)) throw new InvalidRequest('postgresql storage "table" must be a plain lower-case identifier');
   const pool = new pg.Pool({ connectionString: options.connectionUrl, max: options.maxParallel ?? 32 });
   pool.on('error', () => { /* an idle client died; the next query opens a new one */ });
   let closed = false;
+  const ha = options.haEnabled ? haTables(options.haTable) : undefined;
+  let fence: Fence | undefined;
 
   const SQL = {
     schema: `CREATE TABLE IF NOT EXISTS ${table} (
@@ -61,9 +81,22 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     range: `SELECT path, key FROM ${table} WHERE path >= $1 AND path < $2`,
   } as const;
 
+  const FENCED = ha && {
+    put: `WITH ${ha.fenceCte} INSERT INTO ${table} (path, key, value) SELECT $4, $5, $6 FROM fence
+      ON CONFLICT (path, key) DO UPDATE SET value = EXCLUDED.value`,
+    delete: `WITH ${ha.fenceCte}, gone AS (DELETE FROM ${table} WHERE path = $4 AND key = $5 AND EXISTS (SELECT 1 FROM fence) RETURNING 1)
+      SELECT count(*)::int AS held FROM fence`,
+    check: `WITH ${ha.fenceCte} SELECT count(*)::int AS held FROM fence`,
+  };
+
   let ready: Promise<void> | undefined;
   function schema(): Promise<void> {
-    ready ??= options.skipCreateTable ? Promise.resolve() : pool.query(SQL.schema).then(() => undefined);
+    ready ??= options.skipCreateTable
+      ? Promise.resolve()
+      : (async () => {
+        await pool.query(SQL.schema);
+        for (const statement of ha?.schema ?? []) await pool.query(statement);
+      })();
     return ready;
   }
 
@@ -103,9 +136,31 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     else await client.query(SQL.delete, [path, name]);
   }
 
+  /** A single write outside a transaction: fenced when this node writes as an HA active. */
+  async function applyFenced(op: TxOperation): Promise<void> {
+    if (!fence || !FENCED) return apply(pool, op);
+    const { path, name } = splitKey(op.key);
+    const holder = [fence.lockKey, fence.holderId, fence.generation];
+    if (op.op === 'put') {
+      const result = await pool.query(FENCED.put, [...holder, path, name, copyBytes(op.value)]);
+      if (result.rowCount !== 1) throw new FenceLost();
+    } else {
+      const { rows } = await pool.query<{ held: number }>(FENCED.delete, [...holder, path, name]);
+      if (rows[0]?.held !== 1) throw new FenceLost();
+    }
+  }
+
   return {
     pool,
     table,
+    haEnabled: ha !== undefined,
+    haLock(name: string) {
+      if (!ha) throw new InvalidRequest('HA is not enabled on this storage (ha_enabled = "true")');
+      return createPostgresHALock(pool, ha, name, schema);
+    },
+    setFence(next) {
+      fence = next;
+    },
     async get(key) {
       checkKey(key);
       const { path, name } = splitKey(key);
@@ -118,11 +173,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       checkKey(key);
       checkValue(value);
       const copy = copyBytes(value);
-      await inOrder(key, () => run('write', () => apply(pool, { op: 'put', key, value: copy })));
+      await inOrder(key, () => run('write', () => applyFenced({ op: 'put', key, value: copy })));
     },
     async delete(key) {
       checkKey(key);
-      await inOrder(key, () => run('delete', () => apply(pool, { op: 'delete', key })));
+      await inOrder(key, () => run('delete', () => applyFenced({ op: 'delete', key })));
     },
     async list(prefix) {
       checkPrefix(prefix);
@@ -146,6 +201,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
+          if (fence && FENCED) {
+            const { rows } = await client.query<{ held: number }>(FENCED.check, [fence.lockKey, fence.holderId, fence.generation]);
+            if (rows[0]?.held !== 1) throw new FenceLost();
+          }
           for (const op of ops) await apply(client, op);
           await client.query('COMMIT');
         } catch (err) {
