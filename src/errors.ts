@@ -64,6 +64,15 @@ export class SealedError extends ArcaError {
   }
 }
 
+/** An HA standby cannot serve the request itself and found no active node to send it to. */
+export class StandbyError extends ArcaError {
+  override readonly code = 'standby';
+  override readonly status = 503;
+  constructor(message = 'local node not active but active cluster node not found') {
+    super(message);
+  }
+}
+
 export class NotInitialized extends ArcaError {
   override readonly code = 'not_initialized';
   override readonly status = 400;

@@ -138,6 +138,16 @@ class AesGcmBarrier implements SecurityBarrier {
     this.keyring = keyring;
   }
 
+  async reload(): Promise<void> {
+    const rootKey = Buffer.from(this.unsealedKeyring().rootKey);
+    try {
+      this.seal();
+      await this.unseal(rootKey);
+    } finally {
+      rootKey.fill(0);
+    }
+  }
+
   seal(): void {
     if (this.keyring !== undefined) zeroKeyring(this.keyring);
     this.keyring = undefined;

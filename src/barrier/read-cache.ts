@@ -86,6 +86,7 @@ export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOption
     initialized: () => barrier.initialized(),
     initialize: (rootKey) => barrier.initialize(rootKey),
     unseal: async (rootKey) => { clear(); await barrier.unseal(rootKey); },
+    reload: async () => { clear(); await barrier.reload(); },
     seal: () => { clear(); barrier.seal(); },
     rotate: () => barrier.rotate(),
     keyStatus: () => barrier.keyStatus(),

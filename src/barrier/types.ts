@@ -31,6 +31,11 @@ export interface SecurityBarrier extends BarrierStorage {
   initialize(rootKey: Uint8Array): Promise<void>;
   /** Decrypt the keyring with `rootKey`. Throws IntegrityError on a wrong key. */
   unseal(rootKey: Uint8Array): Promise<void>;
+  /**
+   * Re-read the keyring from storage with the root key held in memory: a node that becomes
+   * active (HA) picks up terms another node added while it was standby.
+   */
+  reload(): Promise<void>;
   /** Forget every key (zeroed). */
   seal(): void;
   readonly sealed: boolean;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SecurityBarrier } from '../barrier/types.js';
 import type { Storage } from '../storage/types.js';
 import type { Seal, SealConfig } from '../seal/types.js';
-import { IntegrityError, InvalidRequest, SealedError } from '../errors.js';
+import { IntegrityError, InvalidRequest, SealedError, StandbyError } from '../errors.js';
 import { splitSecret, combineShares } from '../crypto/shamir.js';
 import { readSealConfig, writeSealConfig, readStoredRootKey, writeStoredRootKey, writeRecoveryKey, readRecoveryKey } from '../seal/stored-keys.js';
 import { createShareCollector, type ShareCollector } from './share-collector.js';
@@ -22,6 +22,14 @@ export interface Subsystem {
   name: string;
   load(): Promise<void>;
   unload(): Promise<void>;
+}
+
+/** The HA election as the core sees it (src/core/ha/election.ts). */
+export interface HaController {
+  readonly active: boolean;
+  start(): Promise<void>;
+  stepDown(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface ShamirKeyHolder {
@@ -67,6 +75,7 @@ export class Core {
   private cachedSealConfig?: SealConfig;
   private clusterInfo?: { name: string; id: string };
   private unsealing?: Promise<void>;
+  private ha?: HaController;
   readonly activeSince: { time?: Date } = {};
 
   constructor(private readonly deps: CoreDeps) {}
@@ -77,6 +86,32 @@ export class Core {
   get configuredSeal(): Seal { return this.deps.seal; }
   get tokens(): TokenStore { return this.deps.tokens; }
   get sealed(): boolean { return this.deps.barrier.sealed; }
+  get haEnabled(): boolean { return this.ha !== undefined; }
+  /** Unsealed but not the active node: requests go to the active. */
+  get standby(): boolean { return this.ha !== undefined && !this.sealed && !this.ha.active; }
+
+  /** HA: contend for the active role after each unseal instead of becoming active at once. */
+  attachHa(ha: HaController): void {
+    this.ha = ha;
+  }
+
+  /** HA: this node won the lock. Pick up keyring changes, then load everything. */
+  async promote(): Promise<void> {
+    await this.deps.barrier.reload();
+    await this.readClusterInfo();
+    await this.loadSubsystems();
+    this.activeSince.time = new Date();
+  }
+
+  /** HA: this node lost the lock. Drop what only the active may run; stay unsealed. */
+  async demote(): Promise<void> {
+    this.activeSince.time = undefined;
+    await this.unloadSubsystems();
+  }
+
+  async stepDown(): Promise<void> {
+    await this.ha?.stepDown();
+  }
 
   async initialized(): Promise<boolean> {
     return (await this.sealConfig()) !== undefined;
@@ -148,7 +183,14 @@ export class Core {
         await writeSealConfig(this.deps.physical, 'recovery', {
           type: 'shamir', secret_shares: params.recoveryShares, secret_threshold: params.recoveryThreshold, nonce: randomUUID(),
         });
-        this.activeSince.time = new Date();
+        if (this.ha) {
+          // HA: go through the election like any unseal instead of staying active unasked.
+          await this.sealInternal();
+          this.cachedSealConfig = undefined;
+          await this.autoUnseal();
+        } else {
+          this.activeSince.time = new Date();
+        }
       } else {
         await writeSealConfig(this.deps.physical, 'seal', {
           type: 'shamir', secret_shares: params.secretShares, secret_threshold: params.secretThreshold, nonce: randomUUID(),
@@ -228,9 +270,14 @@ export class Core {
       try {
         await this.deps.barrier.unseal(rootKey);
         await this.readClusterInfo();
-        await this.loadSubsystems();
-        this.activeSince.time = new Date();
-        this.deps.log('info', 'core: vault is unsealed');
+        if (this.ha) {
+          this.deps.log('info', 'core: vault is unsealed; contending for the active role');
+          await this.ha.start();
+        } else {
+          await this.loadSubsystems();
+          this.activeSince.time = new Date();
+          this.deps.log('info', 'core: vault is unsealed');
+        }
       } catch (err) {
         this.deps.barrier.seal();
         throw err;
@@ -248,11 +295,17 @@ export class Core {
     this.deps.log('info', 'core: vault is sealed');
   }
 
-  private async sealInternal(): Promise<void> {
+  private async unloadSubsystems(): Promise<void> {
     for (const sub of [...this.deps.subsystems].reverse()) {
       await sub.unload().catch((err: unknown) => this.deps.log('error', `core: unloading ${sub.name} failed: ${(err as Error).message}`));
     }
     this.deps.tokens.unload();
+  }
+
+  private async sealInternal(): Promise<void> {
+    const wasActive = this.ha?.active ?? false;
+    await this.ha?.stop(); // an active node demotes, which unloads
+    if (!wasActive) await this.unloadSubsystems();
     this.deps.barrier.seal();
     if (this.deps.seal.type === 'shamir') this.shamirHolder().clearUnsealKey();
     this.activeSince.time = undefined;
@@ -311,5 +364,11 @@ export class Core {
   /** Throws SealedError unless unsealed: guard for every path that needs the barrier. */
   requireUnsealed(): void {
     if (this.sealed) throw new SealedError();
+  }
+
+  /** Throws unless this node may serve requests itself (unsealed, and active under HA). */
+  requireActive(): void {
+    this.requireUnsealed();
+    if (this.standby) throw new StandbyError();
   }
 }

@@ -14,6 +14,7 @@ import { sendEmpty, sendError, sendJson } from './respond.js';
 import { sealRoutes } from './raw/seal.js';
 import { healthRoutes } from './raw/health.js';
 import type { RawRoutes, RawServices } from './raw/types.js';
+import type { Forwarder } from './forward.js';
 
 export interface ApiHandlerDeps {
   core: Core;
@@ -22,6 +23,8 @@ export interface ApiHandlerDeps {
   log: (message: string) => void;
   rawRoutes?: RawRoutes[];
   services?: RawServices;
+  /** HA: how a standby hands requests to the active node. */
+  forwarder?: Forwarder;
 }
 
 export function createApiHandler(deps: ApiHandlerDeps) {
@@ -52,6 +55,10 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       return;
     }
 
+    if (deps.core.standby && deps.forwarder) {
+      await deps.forwarder.forward(req, res, path, await body());
+      return;
+    }
     const incoming = toIncomingRequest(req, url, path, await body());
     const response = await deps.pipeline.handle(incoming);
     if (response.raw) {

@@ -31,6 +31,8 @@ import { createAttemptThrottle } from '../core/ceremony/throttle.js';
 import { InvalidRequest } from '../errors.js';
 import type { Logger } from '../util/log.js';
 import { defaultMounts } from './defaults.js';
+import { setupHa } from './ha.js';
+import { createForwarder } from '../http/forward.js';
 
 export interface ComposeOptions {
   logger: Logger;
@@ -103,7 +105,11 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     clusterName: config.clusterName,
     log: (level, message) => logger.log(level, message),
   });
-  registry.register('mounts', 'system', () => createSysBackend({ core, mounts, registry, policies, acl, wrapping, expiration }));
+  let boundAddress: string | undefined;
+  const ha = setupHa(config, storage, core, logger, () => boundAddress);
+  registry.register('mounts', 'system', () => createSysBackend({
+    core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(),
+  }));
   registry.register('mounts', 'identity', () => ({ paths: [] }));
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
@@ -113,6 +119,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
   const handler = createApiHandler({
     core, pipeline, maxRequestSize, log: (m) => logger.log('error', m),
+    services: { standby: () => core.standby, leader: ha && (() => ha.leaderStatus()) },
+    forwarder: ha && createForwarder(() => ha.activeAddress()),
     rawRoutes: [ceremonyRoutes({
       generateRoot: createGenerateRoot(core),
       rekey: createRekey(core, 'barrier'),
@@ -129,11 +137,15 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     policies,
     acl,
     expiration,
+    ha,
+    /** The first listener's URL once bound: the api_addr when the config names none. */
+    setBoundAddress(url: string): void { boundAddress = url; },
     /** Dev mode: mount what `-dev` adds (secret/ as KV v2) once the server is unsealed. */
     afterDevInit: (async () => {
       await mounts.mount(newMountEntry('mounts', 'secret/', 'kv', { options: { version: '2' }, description: 'key/value secret storage' }));
     }) as undefined | (() => Promise<void>),
     async close(): Promise<void> {
+      ha?.stop();
       await core.seal().catch(() => {});
       await seal.close();
       await storage.close();

@@ -87,6 +87,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     servers.push(server);
     addresses.push(url);
   }
+  if (addresses[0]) composed.setBoundAddress(addresses[0]);
 
   let devCredentials: RunningServer['devCredentials'];
   if (dev) {

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { InvalidRequest } from '../errors.js';
 import { isTransactional, openStorage, storageTypes } from './index.js';
 
-test('openStorage knows inmem and sqlite', async () => {
-  assert.deepEqual(storageTypes(), ['inmem', 'sqlite']);
+test('openStorage knows inmem, sqlite and postgresql', async () => {
+  assert.deepEqual(storageTypes(), ['inmem', 'postgresql', 'sqlite']);
   const mem = openStorage('inmem', {});
   assert.ok(isTransactional(mem));
   await mem.put('k', Buffer.from('v'));

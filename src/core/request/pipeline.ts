@@ -105,7 +105,7 @@ export function createPipeline(deps: PipelineDeps) {
 
   return {
     async handle(incoming: IncomingRequest): Promise<LogicalResponse> {
-      core.requireUnsealed();
+      core.requireActive();
       const mount = mounts.route(incoming.path);
       if (!mount) throw new NotFound(`no handler for route "${incoming.path}"`);
       const req: LogicalRequest = {

@@ -6,6 +6,7 @@ import type { PolicyAclProvider } from '../policy/acl-cache.js';
 import type { PolicyStore } from '../policy/store.js';
 import type { ResponseWrapping } from '../wrapping/wrapper.js';
 import type { ExpirationManager } from '../expiration/manager.js';
+import type { PasswordPolicyStore } from '../password-policy/store.js';
 
 export interface SysContext {
   core: Core;
@@ -21,4 +22,8 @@ export interface SysContext {
   wrapping?: ResponseWrapping;
   /** Lease management (sys/leases/*, sys/renew, sys/revoke*). */
   expiration?: ExpirationManager;
+  /** HA cluster view (sys/ha-status). */
+  ha?: { nodes(): Promise<Record<string, unknown>[]> };
+  /** Password policies (sys/policies/password/*). */
+  passwordPolicies?: PasswordPolicyStore;
 }

@@ -3,6 +3,7 @@ import type { Backend } from '../../framework/backend.js';
 import type { PathDef } from '../../framework/path.js';
 import type { SysContext } from './context.js';
 import { sealPaths } from './seal.js';
+import { haStatusPaths } from './ha-status.js';
 import { keyringPaths } from './keyring.js';
 import { policyPaths } from './policy.js';
 import { capabilitiesPaths } from './capabilities.js';
@@ -12,6 +13,7 @@ import { authPaths } from './auth.js';
 import { remountPaths } from './remount.js';
 import { internalUiPaths } from './internal-ui.js';
 import { leasePaths } from './leases.js';
+import { passwordPolicyPaths } from './password-policies.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -22,7 +24,7 @@ export interface PathGroup {
 export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
-  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths];
+  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, passwordPolicyPaths, haStatusPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));

@@ -1,0 +1,51 @@
+/**
+ * A standby's answer to API requests: proxy them to the active node (the default), or, when the
+ * client sends `X-Vault-No-Request-Forwarding`, redirect it there with a 307 as Vault does.
+ */
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { InvalidRequest, StandbyError, UpstreamError } from '../errors.js';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host', 'content-length', 'te', 'trailer']);
+
+export interface Forwarder {
+  forward(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer): Promise<void>;
+}
+
+export function createForwarder(activeAddress: () => Promise<string | undefined>): Forwarder {
+  return {
+    async forward(req, res, path, body) {
+      if (path === 'sys/seal') throw new InvalidRequest('vault cannot seal when in standby mode; please restart instead');
+      const target = await activeAddress();
+      if (!target) throw new StandbyError();
+      const url = new URL(req.url ?? '/', target);
+      if (req.headers['x-vault-no-request-forwarding'] !== undefined) {
+        res.writeHead(307, { Location: url.toString(), 'Cache-Control': 'no-store' });
+        res.end();
+        return;
+      }
+      const headers: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+      }
+      headers['content-length'] = String(body.length);
+      headers['x-forwarded-for'] = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      await new Promise<void>((resolve, reject) => {
+        const upstream = send(url, { method: req.method, headers, timeout: 60_000 }, (answer) => {
+          const out: Record<string, string | string[]> = {};
+          for (const [name, value] of Object.entries(answer.headers)) {
+            if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+          }
+          res.writeHead(answer.statusCode ?? 502, out);
+          answer.pipe(res);
+          answer.on('end', resolve);
+          answer.on('error', reject);
+        });
+        upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
+        upstream.on('error', (err) => reject(new UpstreamError(`forwarding to the active node failed: ${err.message}`)));
+        upstream.end(body);
+      });
+    },
+  };
+}
