@@ -1,0 +1,65 @@
+/**
+ * Seal type → factory. The composition root passes the stanzas and the environment in; with
+ * no stanza, `ARCA_SEAL_TYPE` / `VAULT_SEAL_TYPE` / `BAO_SEAL_TYPE` can name an auto seal whose
+ * parameters then come from the environment alone (as Vault and OpenBao allow).
+ */
+import { InvalidRequest } from '../errors.js';
+import type { SealStanza } from '../config/types.js';
+import { createShamirSeal } from './shamir.js';
+import type { Seal } from './types.js';
+import { parsePkcs11Config, type Env, type FileReader } from './pkcs11/config.js';
+import { createPkcs11Seal } from './pkcs11/seal.js';
+
+export type { Env } from './pkcs11/config.js';
+
+export interface SealFactoryDeps {
+  env: Env;
+  files?: FileReader;
+}
+
+type SealFactory = (options: Readonly<Record<string, string>>, deps: SealFactoryDeps) => Seal;
+
+const FACTORIES: ReadonlyMap<string, SealFactory> = new Map<string, SealFactory>([
+  ['shamir', () => createShamirSeal()],
+  ['pkcs11', (options, deps) => createPkcs11Seal(parsePkcs11Config(options, deps.env, deps.files))],
+]);
+
+export function createSealFromStanza(stanza: SealStanza, deps: SealFactoryDeps): Seal {
+  const factory = FACTORIES.get(stanza.type);
+  if (!factory) throw new InvalidRequest(`seal type "${stanza.type}" is not available in this build`);
+  return factory(stanza.options, deps);
+}
+
+export function sealTypeFromEnv(env: Env): string | undefined {
+  for (const name of ['ARCA_SEAL_TYPE', 'VAULT_SEAL_TYPE', 'BAO_SEAL_TYPE']) {
+    const v = env[name];
+    if (v !== undefined && v !== '') return v;
+  }
+  return undefined;
+}
+
+export interface ChosenSeals {
+  /** The enabled seal: what wraps from now on. */
+  seal: Seal;
+  /** The stanza marked `disabled = "true"`: the seal being migrated away from. */
+  migrationSeal?: Seal;
+}
+
+/** Enabled seal (Shamir when none is configured) and, during a migration, the disabled one. */
+export function chooseSeals(stanzas: readonly SealStanza[], deps: SealFactoryDeps): ChosenSeals {
+  const enabled = stanzas.filter((s) => !s.disabled);
+  const disabled = stanzas.filter((s) => s.disabled);
+  if (enabled.length > 1 || disabled.length > 1) throw new InvalidRequest('at most one enabled and one disabled seal stanza are allowed');
+  let seal: Seal;
+  if (enabled.length === 1) seal = createSealFromStanza(enabled[0], deps);
+  else if (disabled.length === 1) seal = createShamirSeal(); // auto → Shamir: `disabled` alone means Shamir next
+  else {
+    const type = sealTypeFromEnv(deps.env);
+    seal = createSealFromStanza({ type: type ?? 'shamir', disabled: false, options: {} }, deps);
+  }
+  const migrationSeal = disabled.length === 1 ? createSealFromStanza(disabled[0], deps) : undefined;
+  if (migrationSeal && migrationSeal.type === 'shamir' && seal.type === 'shamir') {
+    throw new InvalidRequest('seal migration needs an auto seal on one side');
+  }
+  return { seal, migrationSeal };
+}
