@@ -6,6 +6,8 @@ import type { PolicyAclProvider } from '../policy/acl-cache.js';
 import type { PolicyStore } from '../policy/store.js';
 import type { ResponseWrapping } from '../wrapping/wrapper.js';
 import type { ExpirationManager } from '../expiration/manager.js';
+import type { AuditAdmin } from './audit.js';
+import type { MetricsEndpoint } from '../metrics/endpoint.js';
 import type { PasswordPolicyStore } from '../password-policy/store.js';
 
 export interface SysContext {
@@ -26,4 +28,8 @@ export interface SysContext {
   ha?: { nodes(): Promise<Record<string, unknown>[]> };
   /** Password policies (sys/policies/password/*). */
   passwordPolicies?: PasswordPolicyStore;
+  /** Audit devices (sys/audit, sys/audit-hash). */
+  audit?: AuditAdmin;
+  /** sys/metrics. */
+  metrics?: MetricsEndpoint;
 }

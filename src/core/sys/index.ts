@@ -13,6 +13,8 @@ import { authPaths } from './auth.js';
 import { remountPaths } from './remount.js';
 import { internalUiPaths } from './internal-ui.js';
 import { leasePaths } from './leases.js';
+import { auditPaths } from './audit.js';
+import { metricsPaths } from './metrics.js';
 import { passwordPolicyPaths } from './password-policies.js';
 
 export interface PathGroup {
@@ -24,7 +26,8 @@ export interface PathGroup {
 export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
-  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, passwordPolicyPaths, haStatusPaths];
+  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, passwordPolicyPaths, haStatusPaths,
+  auditPaths, metricsPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));
