@@ -33,6 +33,9 @@ import type { Logger } from '../util/log.js';
 import { defaultMounts } from './defaults.js';
 import { setupHa } from './ha.js';
 import { createForwarder } from '../http/forward.js';
+import { createAuditBroker } from '../core/audit/broker.js';
+import { createServerMetrics, instrumentBarrier, instrumentPipeline, instrumentSeal, instrumentStorage } from '../core/metrics/server-metrics.js';
+import { lifecycleCounter, registerCollectors } from '../core/metrics/collectors.js';
 
 export interface ComposeOptions {
   logger: Logger;
@@ -48,10 +51,11 @@ function chooseSeal(config: ServerConfig): Seal {
 
 export async function composeServer(config: ServerConfig, options: ComposeOptions) {
   const { logger } = options;
-  const storage = options.storage ?? openStorage(config.storage.type, config.storage.options);
+  const metrics = createServerMetrics();
+  const storage = instrumentStorage(options.storage ?? openStorage(config.storage.type, config.storage.options), metrics, config.storage.type);
   const randomBytes = async (n: number): Promise<Buffer> => systemRandomBytes(n);
-  const barrier = withReadCache(createAesGcmBarrier(storage, { random: randomBytes }));
-  const seal = chooseSeal(config);
+  const barrier = withReadCache(instrumentBarrier(createAesGcmBarrier(storage, { random: randomBytes }), metrics));
+  const seal = instrumentSeal(chooseSeal(config), metrics);
   await seal.init();
   /** Run in order for each token as it is revoked (its leases; its cubbyhole). */
   const tokenRevokeHooks: Array<(entry: TokenEntry) => Promise<void>> = [];
@@ -94,12 +98,22 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     load: () => mounts.load(defaultMounts()),
     unload: () => mounts.unload(),
   };
+  const audit = createAuditBroker({
+    storage: barrier,
+    randomBytes,
+    nonHmacKeys: (req) => {
+      const config = mounts.byAccessor(req.mountAccessor)?.entry.config;
+      return config && { request: config.auditNonHmacRequestKeys, response: config.auditNonHmacResponseKeys };
+    },
+    log: (level, message) => logger.log(level, message),
+    onWriteFailure: (device, type) => metrics.auditFailures.inc({ device, type }),
+  });
   const core = new Core({
     physical: storage,
     barrier,
     seal,
     tokens,
-    subsystems: [policies, mountSubsystem, expiration],
+    subsystems: [policies, mountSubsystem, audit, expiration, lifecycleCounter(metrics)],
     randomBytes,
     storageType: config.storage.type,
     clusterName: config.clusterName,
@@ -109,13 +123,23 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const ha = setupHa(config, storage, core, logger, () => boundAddress);
   registry.register('mounts', 'system', () => createSysBackend({
     core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(),
+    audit, metrics: { registry: metrics.registry, telemetry: config.telemetry },
   }));
+  registerCollectors(metrics, {
+    sealed: () => core.sealed,
+    tokenCount: async () => (await tokens.listHashedIds()).length,
+    listLeases: (prefix) => expiration.list(prefix),
+  });
   registry.register('mounts', 'identity', () => ({ paths: [] }));
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
-  const pipeline = createPipeline({ core, mounts, acl, wrapper: wrapping, leases: expiration, systemLimits });
+  const pipeline = instrumentPipeline(
+    createPipeline({ core, mounts, acl, wrapper: wrapping, leases: expiration, audit, systemLimits }),
+    (path) => mounts.route(path)?.prefix,
+    metrics,
+  );
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
   const handler = createApiHandler({
     core, pipeline, maxRequestSize, log: (m) => logger.log('error', m),
@@ -138,6 +162,9 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     acl,
     expiration,
     ha,
+    /** Audit devices: `reopen()` on SIGHUP. */
+    audit,
+    metrics,
     /** The first listener's URL once bound: the api_addr when the config names none. */
     setBoundAddress(url: string): void { boundAddress = url; },
     /** Dev mode: mount what `-dev` adds (secret/ as KV v2) once the server is unsealed. */
