@@ -14,6 +14,7 @@ export function openPostgres(settings: ConnectionSettings): DbConnection {
   });
   // An idle client whose server went away: the pool drops it; nothing to do here.
   pool.on('error', () => {});
+  pool.on('connect', (client) => { client.on('error', () => {}); });
 
   async function withClient<T>(what: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
@@ -22,7 +23,6 @@ export function openPostgres(settings: ConnectionSettings): DbConnection {
     } catch (err) {
       throw upstream(`${what}: connecting failed`, err);
     }
-    client.on('error', () => {});
     let broken: Error | undefined;
     try {
       return await fn(client);
