@@ -31,6 +31,8 @@ import { createAttemptThrottle } from '../core/ceremony/throttle.js';
 import { InvalidRequest } from '../errors.js';
 import type { Logger } from '../util/log.js';
 import { defaultMounts } from './defaults.js';
+import { createPasswordPolicyStore } from '../core/password-policy/store.js';
+import { createDatabaseBackend } from '../engines/database/index.js';
 import { setupHa } from './ha.js';
 import { createForwarder } from '../http/forward.js';
 import { createAuditBroker } from '../core/audit/broker.js';
@@ -64,6 +66,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     onRevoke: async (entry) => { for (const hook of tokenRevokeHooks) await hook(entry); },
   });
   const policies = createPolicyStore({ storage: barrier.view('sys/policy/') });
+  const passwordPolicies = createPasswordPolicyStore({ storage: barrier.view('sys/password_policy/') });
   const acl = createAclProvider(policies);
   const registry = createBackendRegistry();
   const systemLimits = () => ({ defaultTtl: config.defaultLeaseTtlSeconds, maxTtl: config.maxLeaseTtlSeconds });
@@ -122,7 +125,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   let boundAddress: string | undefined;
   const ha = setupHa(config, storage, core, logger, () => boundAddress);
   registry.register('mounts', 'system', () => createSysBackend({
-    core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(),
+    core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies,
     audit, metrics: { registry: metrics.registry, telemetry: config.telemetry },
   }));
   registerCollectors(metrics, {
@@ -133,6 +136,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'identity', () => ({ paths: [] }));
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
+  registry.register('mounts', 'database', (ctx) => createDatabaseBackend(ctx, { generatePassword: (name) => passwordPolicies.generate(name), log: (level, message) => logger.log(level, message) }));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = instrumentPipeline(
