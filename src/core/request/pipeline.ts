@@ -12,7 +12,7 @@ import type { MountManager, LiveMount } from '../mounts/manager.js';
 import type { TokenEntry } from '../tokens/entry.js';
 import { authBlock, remainingTtl } from '../tokens/auth-block.js';
 import { tokenParamsForLogin } from '../tokens/mint.js';
-import type { AclProvider, AuditSink, LeaseRegistrar, ResponseWrapper } from './ports.js';
+import type { AclProvider, AuditSink, IdentityResolver, LeaseRegistrar, ResponseWrapper } from './ports.js';
 
 export interface PipelineDeps {
   core: Core;
@@ -21,6 +21,7 @@ export interface PipelineDeps {
   leases?: LeaseRegistrar;
   wrapper?: ResponseWrapper;
   audit?: AuditSink;
+  identity?: IdentityResolver;
   systemLimits: () => { defaultTtl: number; maxTtl: number };
 }
 
@@ -58,7 +59,8 @@ export function createPipeline(deps: PipelineDeps) {
   async function checkAcl(req: LogicalRequest, mount: LiveMount, entry: TokenEntry): Promise<void> {
     if (req.caller?.isRoot) return;
     if (!deps.acl) throw new PermissionDenied();
-    const acl = await deps.acl.aclFor(entry.policies);
+    const identityPolicies = deps.identity && entry.entityId ? await deps.identity.policiesFor(entry.entityId) : [];
+    const acl = await deps.acl.aclFor(identityPolicies.length > 0 ? [...entry.policies, ...identityPolicies] : entry.policies);
     const decision = acl.allowOperation({
       path: req.path, operation: req.operation, data: req.data, wrapTtlSeconds: req.wrapTtlSeconds,
     });
@@ -93,7 +95,8 @@ export function createPipeline(deps: PipelineDeps) {
     }
     if (response.auth) {
       const params = tokenParamsForLogin(response.auth, mount, deps.systemLimits());
-      const { id, entry } = await core.tokens.create(params);
+      const entityId = await deps.identity?.entityForLogin(mount.entry.accessor, response.auth);
+      const { id, entry } = await core.tokens.create(entityId ? { ...params, entityId } : params);
       await deps.leases?.registerToken(entry);
       response.mintedAuth = authBlock(id, entry, remainingTtl(entry, core.tokens.now()));
     }

@@ -2,7 +2,7 @@
  * What the request pipeline needs from the subsystems around it. Each is optional so the
  * pipeline runs with whatever the server has wired (tests wire only what they exercise).
  */
-import type { LogicalRequest, LogicalResponse } from '../../framework/logical.js';
+import type { AuthResult, LogicalRequest, LogicalResponse } from '../../framework/logical.js';
 import type { TokenEntry } from '../tokens/entry.js';
 import type { LiveMount } from '../mounts/manager.js';
 
@@ -44,4 +44,11 @@ export interface AuditSink {
   /** Throws AuditFailure when devices are enabled and none could record. */
   logRequest(req: LogicalRequest, error?: Error): Promise<void>;
   logResponse(req: LogicalRequest, response: LogicalResponse | undefined, error?: Error): Promise<void>;
+}
+
+export interface IdentityResolver {
+  /** The entity behind a successful login (created with its alias on first login). */
+  entityForLogin(mountAccessor: string, auth: AuthResult): Promise<string | undefined>;
+  /** Policies the entity and its groups add to the token's for the ACL check. */
+  policiesFor(entityId: string): Promise<string[]>;
 }

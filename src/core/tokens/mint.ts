@@ -12,6 +12,13 @@ export function sanitizePolicies(policies: string[], addDefault: boolean): strin
   return [...set].sort();
 }
 
+/** The login's token type under the mount's `token_type` tune (Vault's rules). */
+export function loginTokenType(wanted: AuthResult['tokenType'], mountType: string | undefined): 'service' | 'batch' {
+  if (mountType === 'service' || mountType === 'batch') return mountType;
+  if (wanted === 'service' || wanted === 'batch') return wanted;
+  return mountType === 'default-batch' ? 'batch' : 'service';
+}
+
 export function tokenParamsForLogin(
   auth: AuthResult,
   mount: LiveMount,
@@ -34,6 +41,7 @@ export function tokenParamsForLogin(
     boundCidrs: auth.boundCidrs,
     noDefaultPolicy: auth.noDefaultPolicy,
     authMount: mount.entry.accessor,
+    type: loginTokenType(auth.tokenType, mount.entry.config.tokenType),
     internal: { ...auth.internal, maxTtl },
   };
 }
