@@ -2,24 +2,28 @@
  * Starting and stopping a server process: listeners, dev mode, auto-unseal, graceful close.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ListenerConfig, ServerConfig } from '../config/types.js';
 import { createInmemStorage } from '../storage/inmem.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { composeServer, type ComposedServer } from './compose.js';
 import { acceptListVerb } from '../http/list-verb.js';
+import { onSighup, reloadServer, tlsContextOptions } from './reload.js';
 
 export interface StartOptions {
   dev?: { rootTokenId?: string; listenAddress?: string };
   logger?: Logger;
+  /** Re-reads the config files on SIGHUP (log level, TLS certificate paths). */
+  reloadConfig?: () => Promise<ServerConfig>;
 }
 
 export interface RunningServer {
   addresses: string[];
   devCredentials?: { unsealKey: string; rootToken: string };
   composed: ComposedServer;
+  /** What SIGHUP does: reload the log level and TLS certificates, reopen audit files. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,9 +37,7 @@ async function listen(listener: ListenerConfig, handler: ComposedServer['handler
   const server = listener.tlsDisable
     ? createHttpServer(handler)
     : createHttpsServer({
-        cert: readFileSync(listener.tlsCertFile ?? ''),
-        key: readFileSync(listener.tlsKeyFile ?? ''),
-        minVersion: listener.tlsMinVersion === 'tls13' ? 'TLSv1.3' : 'TLSv1.2',
+        ...tlsContextOptions(listener),
         requestCert: true,
         rejectUnauthorized: false, // client certificates are optional; cert auth checks them
       }, handler);
@@ -43,6 +45,8 @@ async function listen(listener: ListenerConfig, handler: ComposedServer['handler
   server.headersTimeout = 30_000;
   server.requestTimeout = (listener.maxRequestDurationSeconds ?? 90) * 1000;
   server.keepAliveTimeout = 65_000;
+  server.timeout = 5 * 60_000; // Vault's http_idle_timeout: a socket silent this long is closed
+  server.maxHeadersCount = 200;
   const { host, port } = splitAddress(listener.address);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -102,13 +106,22 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   let closed = false;
   startAutoUnseal(composed, logger, () => closed);
+  const reload = () => reloadServer({
+    logger,
+    audit: composed.audit,
+    tls: listeners.flatMap((listener, index) => (listener.tlsDisable ? [] : [{ server: servers[index] as HttpsServer, listener, index }])),
+    reloadConfig: options.reloadConfig,
+  });
+  const stopSighup = onSighup(reload);
   return {
     addresses,
     devCredentials,
     composed,
+    reload,
     async close() {
       if (closed) return;
       closed = true;
+      stopSighup();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeIdleConnections();

@@ -99,7 +99,27 @@ export function instrumentSeal<S extends Seal>(seal: S, metrics: ServerMetrics):
   });
 }
 
-/** Request counts and latency by mount and operation around the pipeline's `handle`. */
+interface ResponseShape {
+  raw?: { status: number };
+  statusCode?: number;
+  data?: Record<string, unknown> | null;
+  secret?: unknown;
+  mintedAuth?: unknown;
+  wrapInfo?: unknown;
+}
+
+/** The status http/ will answer with (an empty read or list is a 404 there). */
+function statusOf(operation: string, response: ResponseShape | undefined): string {
+  if (response?.raw) return String(response.raw.status);
+  if (response?.statusCode) return String(response.statusCode);
+  const empty = !response || (!response.data && !response.secret && !response.mintedAuth && !response.wrapInfo);
+  const readLike = operation === 'read' || operation === 'list' || operation === 'header';
+  const emptyList = operation === 'list' && Array.isArray(response?.data?.keys) && (response.data.keys as unknown[]).length === 0;
+  if ((readLike && empty) || emptyList) return '404';
+  return empty ? '204' : '200';
+}
+
+/** Request counts (by status code) and latency by mount and operation around the pipeline's `handle`. */
 export function instrumentPipeline<P extends { handle(req: { path: string; operation: string }): Promise<unknown> }>(
   pipeline: P,
   mountOf: (path: string) => string | undefined,
@@ -112,7 +132,9 @@ export function instrumentPipeline<P extends { handle(req: { path: string; opera
       const mount = mountOf(req.path) ?? 'none';
       let code = '200';
       try {
-        return await pipeline.handle(req);
+        const response = await pipeline.handle(req);
+        code = statusOf(req.operation, response as ResponseShape | undefined);
+        return response;
       } catch (err) {
         code = String(isArcaError(err) ? err.status : 500);
         throw err;
