@@ -11,6 +11,7 @@ import { IntegrityError, InvalidRequest, SealedError, StandbyError } from '../er
 import { splitSecret, combineShares } from '../crypto/shamir.js';
 import { readSealConfig, writeSealConfig, readStoredRootKey, writeStoredRootKey, writeRecoveryKey, readRecoveryKey } from '../seal/stored-keys.js';
 import { createShareCollector, type ShareCollector } from './share-collector.js';
+import { rewrapStoredKeys } from './seal-upgrade.js';
 import { validateShareConfig, type InitParams, type InitResult } from './init-params.js';
 import type { TokenStore } from './tokens/store.js';
 
@@ -236,7 +237,16 @@ export class Core {
     if (!this.sealed) return;
     const rootKey = await readStoredRootKey(this.deps.physical, this.deps.seal.wrapper());
     if (!rootKey) throw new InvalidRequest('Vault is not initialized');
+    let rewritten: string[];
+    try {
+      // Also proves the configured key works before anything is unsealed.
+      rewritten = await rewrapStoredKeys(this.deps.physical, this.deps.seal.wrapper());
+    } catch (err) {
+      rootKey.fill(0);
+      throw err;
+    }
     await this.unsealWithRootKey(rootKey);
+    if (rewritten.length > 0) this.deps.log('info', `core: re-wrapped ${rewritten.join(', ')} under the seal's current key`);
   }
 
   /** Checks recovery shares against the stored recovery key (auto-unseal quorum operations). */

@@ -63,3 +63,17 @@ export function chooseSeals(stanzas: readonly SealStanza[], deps: SealFactoryDep
   }
   return { seal, migrationSeal };
 }
+
+/**
+ * Opens the seal. An auto seal that cannot reach its device yet (library missing, token
+ * absent, wrong PIN) does not stop the server: the error is logged as one line, the node
+ * stays sealed and the auto-unseal loop retries. A Shamir seal has nothing to reach.
+ */
+export async function initSeal(seal: Seal, logError: (message: string) => void): Promise<void> {
+  try {
+    await seal.init();
+  } catch (err) {
+    if (!seal.autoUnseal) throw err;
+    logError(`seal: ${seal.type} not ready, staying sealed: ${(err as Error).message}`);
+  }
+}
