@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LogicalRequest } from '../../framework/logical.js';
+import { createEntryFormatter, rfc3339Nano } from './format.js';
+
+const hash = (v: string) => `H(${v})`;
+const options = { logRaw: false, hmacAccessor: true, elideListResponses: false };
+
+function request(overrides: Partial<LogicalRequest> = {}): LogicalRequest {
+  return {
+    id: 'req-1', operation: 'update', path: 'secret/data/a', mountRelativePath: 'data/a', mountPoint: 'secret/', mountType: 'kv',
+    mountAccessor: 'kv_123', data: { data: { password: 'p', n: 1 } }, clientToken: 'hvs.root', headers: {},
+    remoteAddress: '127.0.0.1', remotePort: 4000, storage: undefined as never,
+    caller: {
+      tokenAccessor: 'acc', policies: ['root'], displayName: 'root', entityId: '', metadata: {}, tokenId: 'h', clientToken: 'hvs.root',
+      tokenType: 'service', isRoot: true,
+    },
+    ...overrides,
+  };
+}
+
+test('request entry: Vault field names, omitempty, tokens/accessors/data hashed', () => {
+  const entry = createEntryFormatter(hash, options).request({ req: request(), time: 'T' });
+  assert.deepEqual(entry, {
+    time: 'T',
+    type: 'request',
+    auth: { client_token: 'H(hvs.root)', accessor: 'H(acc)', display_name: 'root', policies: ['root'], token_policies: ['root'], token_type: 'service' },
+    request: {
+      id: 'req-1', operation: 'update', mount_point: 'secret/', mount_type: 'kv', mount_accessor: 'kv_123', mount_class: 'secret',
+      client_token: 'H(hvs.root)', client_token_accessor: 'H(acc)', namespace: { id: 'root' }, path: 'secret/data/a',
+      data: { data: { password: 'H(p)', n: 1 } }, remote_address: '127.0.0.1', remote_port: 4000,
+    },
+  });
+});
+
+test('response entry: minted auth, lease id, wrap info, errors; hmac_accessor=false; log_raw', () => {
+  const response = {
+    data: { keys: ['a', 'b'] },
+    leaseId: 'secret/creds/1',
+    mintedAuth: { client_token: 'hvs.child', accessor: 'cacc', policies: ['default'], token_policies: ['default'], lease_duration: 60, token_type: 'service', num_uses: 0 },
+    wrapInfo: { token: 'hvs.wrap', accessor: 'wacc', ttl: 30, creation_time: 'C', creation_path: 'p' },
+  };
+  const f = createEntryFormatter(hash, { ...options, hmacAccessor: false, elideListResponses: true });
+  const entry = f.response({ req: request({ operation: 'list', data: {} }), response, time: 'T', error: new Error('boom') }) as any;
+  assert.equal(entry.type, 'response');
+  assert.equal(entry.error, 'boom');
+  assert.deepEqual(entry.response.auth, { client_token: 'H(hvs.child)', accessor: 'cacc', policies: ['default'], token_policies: ['default'], token_type: 'service', token_ttl: 60 });
+  assert.deepEqual(entry.response.secret, { lease_id: 'secret/creds/1' });
+  assert.deepEqual(entry.response.wrap_info, { ttl: 30, token: 'H(hvs.wrap)', accessor: 'wacc', creation_time: 'C', creation_path: 'p' });
+  assert.deepEqual(entry.response.data, { keys: 2 }, 'elided list');
+  assert.equal(entry.request.client_token_accessor, 'acc');
+
+  const raw = createEntryFormatter(hash, { ...options, logRaw: true }).response({ req: request(), response, time: 'T' }) as any;
+  assert.equal(raw.request.client_token, 'hvs.root');
+  assert.equal(raw.response.wrap_info.token, 'hvs.wrap');
+  assert.deepEqual(raw.response.data, { keys: ['a', 'b'] });
+});
+
+test('raw responses are logged as http_* data, hashed', () => {
+  const entry = createEntryFormatter(hash, options).response({
+    req: request(), response: { raw: { status: 200, contentType: 'application/json', body: '{"secret":1}' } }, time: 'T',
+  }) as any;
+  assert.deepEqual(entry.response.data, { http_status_code: 200, http_content_type: 'H(application/json)', http_raw_body: 'H({"secret":1})' });
+});
+
+test('RFC3339Nano drops trailing zeros of the fraction like Go', () => {
+  assert.equal(rfc3339Nano(new Date('2024-01-02T03:04:05.120Z')), '2024-01-02T03:04:05.12Z');
+  assert.equal(rfc3339Nano(new Date('2024-01-02T03:04:05.000Z')), '2024-01-02T03:04:05Z');
+});
