@@ -86,4 +86,21 @@ export const SCENARIOS: Scenario[] = [
     server: 'durable',
     prepare: async (api) => ({ method: 'GET', path: '/v1/auth/token/lookup-self', headers: { 'X-Vault-Token': api.token } }),
   },
+  {
+    // Last: it leaves the audit device enabled on the durable server. Compare with the
+    // "kv v2 read (token, 20-rule policy)" row (same request, audit off); target ≥ 80%.
+    name: 'kv v2 read (token, 20-rule policy), file audit on',
+    server: 'durable',
+    async prepare(api) {
+      const { mkdtempSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const file = join(mkdtempSync(join(tmpdir(), 'arca-bench-audit-')), 'audit.log');
+      const enable = await api.call('PUT', 'sys/audit/bench', { type: 'file', options: { file_path: file } });
+      must(enable.status === 204, 'enable file audit', enable.json);
+      await writeSecret(api);
+      const token = await limitedToken(api);
+      return { method: 'GET', path: '/v1/secret/data/bench/app', headers: { 'X-Vault-Token': token } };
+    },
+  },
 ];
