@@ -87,6 +87,39 @@ export const SCENARIOS: Scenario[] = [
     prepare: async (api) => ({ method: 'GET', path: '/v1/auth/token/lookup-self', headers: { 'X-Vault-Token': api.token } }),
   },
   {
+    // Needs the machine's PostgreSQL (postgres@127.0.0.1:5432, trust auth); each request creates a role.
+    // Roles left by earlier runs (arca_bench_*) are dropped first, so at most one run's worth remains.
+    name: 'database creds (postgresql)',
+    server: 'durable',
+    async prepare(api) {
+      const { default: pg } = await import('pg');
+      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test', connectionTimeoutMillis: 2000 });
+      await admin.connect();
+      try {
+        const old = await admin.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'arca\\_bench\\_%'");
+        for (const row of old.rows as { rolname: string }[]) await admin.query(`DROP ROLE IF EXISTS "${row.rolname}"`);
+      } finally {
+        await admin.end();
+      }
+      const mount = await api.call('POST', 'sys/mounts/bench-db', { type: 'database' });
+      must(mount.status === 204, 'mount database', mount.json);
+      const config = await api.call('POST', 'bench-db/config/pg', {
+        plugin_name: 'postgresql-database-plugin',
+        connection_url: 'postgresql://postgres@127.0.0.1:5432/test?sslmode=disable',
+        allowed_roles: 'bench',
+        max_open_connections: 8,
+        username_template: '{{ printf "arca_bench_%s" (random 24) | lowercase }}',
+      });
+      must(config.status === 204, 'configure database', config.json);
+      const role = await api.call('POST', 'bench-db/roles/bench', {
+        db_name: 'pg', default_ttl: '10m', max_ttl: '1h',
+        creation_statements: `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';`,
+      });
+      must(role.status === 204, 'write role', role.json);
+      return { method: 'GET', path: '/v1/bench-db/creds/bench', headers: { 'X-Vault-Token': api.token } };
+    },
+  },
+  {
     // Last: it leaves the audit device enabled on the durable server. Compare with the
     // "kv v2 read (token, 20-rule policy)" row (same request, audit off); target ≥ 80%.
     name: 'kv v2 read (token, 20-rule policy), file audit on',
