@@ -30,6 +30,7 @@ export function driverErrorCode(err: unknown): string {
     if (typeof e.errno === 'number') return `errno ${e.errno}`;
   }
   if (err instanceof Error && /timeout/i.test(err.message)) return 'timeout';
+  if (err instanceof Error && /terminated|closed|lost/i.test(err.message)) return 'connection lost';
   return 'unknown error';
 }
 
