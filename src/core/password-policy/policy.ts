@@ -3,8 +3,8 @@
  * `rule "charset" { charset = "...", min-chars = N }` blocks. The generator draws from the union
  * of every rule's charset; each rule's minimum must be met.
  */
-import { parse as hclToJson } from '@cdktf/hcl2json';
 import { InvalidRequest } from '../../errors.js';
+import { parseHcl } from '../../util/hcl.js';
 
 export interface CharsetRule {
   /** Distinct characters, in first-seen order. */
@@ -51,8 +51,7 @@ async function toDocument(text: string): Promise<Record<string, unknown>> {
   }
   let value: unknown;
   try {
-    // TODO(hcl): switch to src/util/hcl.ts parseHcl once it lands (same JSON shape).
-    value = await hclToJson('password_policy.hcl', text);
+    value = parseHcl(text, 'password_policy.hcl');
   } catch {
     fail('invalid HCL');
   }
