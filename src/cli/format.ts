@@ -169,3 +169,55 @@ export function rawValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
+
+/** Go's encoding/json for decoded JSON: map keys sorted, `<`, `>`, `&`, U+2028/9 escaped; MarshalIndent with two spaces. */
+export function goJson(value: unknown): string {
+  const text = JSON.stringify(sortKeys(value), null, 2) ?? 'null';
+  return text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+  return out;
+}
+
+/**
+ * The envelope as Vault's CLI re-encodes its api.Secret: the struct's fields in their order
+ * (auth and wrap_info only when present), maps sorted by key.
+ */
+export function secretJson(secret: Secret): string {
+  const auth = secret.auth as (Secret['auth'] & { orphan?: boolean; entity_id?: string; mfa_requirement?: unknown }) | null | undefined;
+  const wrap = secret.wrap_info;
+  const shaped: Record<string, unknown> = {
+    request_id: secret.request_id ?? '',
+    lease_id: secret.lease_id ?? '',
+    lease_duration: secret.lease_duration ?? 0,
+    renewable: secret.renewable ?? false,
+    data: secret.data ? sortKeys(secret.data) : null,
+    warnings: secret.warnings ?? null,
+  };
+  if (auth) {
+    shaped.auth = {
+      client_token: auth.client_token ?? '', accessor: auth.accessor ?? '', policies: auth.policies ?? null,
+      token_policies: auth.token_policies ?? null, identity_policies: auth.identity_policies ?? null,
+      metadata: auth.metadata ? sortKeys(auth.metadata) : null, orphan: auth.orphan ?? false, entity_id: auth.entity_id ?? '',
+      lease_duration: auth.lease_duration ?? 0, renewable: auth.renewable ?? false, mfa_requirement: auth.mfa_requirement ?? null,
+    };
+  }
+  if (wrap) {
+    shaped.wrap_info = {
+      token: wrap.token ?? '', accessor: wrap.accessor ?? '', ttl: wrap.ttl ?? 0, creation_time: wrap.creation_time ?? '',
+      creation_path: wrap.creation_path ?? '', wrapped_accessor: wrap.wrapped_accessor ?? '',
+    };
+  }
+  return JSON.stringify(shaped, null, 2).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Rows of a `|`-separated table (Vault's tableOutput): header, dashes under each header, rows. */
+export function pipeTable(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  return columns([rows[0], rows[0].map((h) => '-'.repeat(h.length)), ...rows.slice(1)]);
+}
