@@ -1,11 +1,11 @@
 /**
  * Reads server configuration files: each path is an .hcl/.json file or a directory whose
- * .hcl/.json files are read in sorted order. HCL goes through @cdktf/hcl2json.
+ * .hcl/.json files are read in sorted order. HCL goes through util/hcl.ts (hcl2json's JSON shape).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parse } from '@cdktf/hcl2json';
 import { InvalidRequest } from '../errors.js';
+import { parseHcl } from '../util/hcl.js';
 import { decodeConfig } from './decode.js';
 import type { ConfigLayer } from './layer.js';
 import { mergeLayers, type FinalizeOptions } from './merge.js';
@@ -37,7 +37,7 @@ export async function parseConfigText(text: string, file: string): Promise<Confi
     }
   } else {
     try {
-      doc = await parse(file, text);
+      doc = parseHcl(text, file);
     } catch (err) {
       const detail = err instanceof Error ? err.message.replace(/^parse config: /, '') : 'parse error';
       throw new InvalidRequest(`${file}: invalid HCL: ${detail}`);

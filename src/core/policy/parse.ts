@@ -1,6 +1,6 @@
-import { parse as hclToJson } from '@cdktf/hcl2json';
 import { InvalidRequest } from '../../errors.js';
 import { parseDurationSeconds } from '../../util/duration.js';
+import { HclSyntaxError, parseHcl } from '../../util/hcl.js';
 import { normalizePolicyName } from './names.js';
 import { CAPABILITIES, type Capability, type ParameterMap, type PathRule, type Policy } from './types.js';
 
@@ -58,7 +58,7 @@ async function toDocument(raw: string): Promise<Record<string, unknown>> {
   }
   let value: unknown;
   try {
-    value = await hclToJson('policy.hcl', raw);
+    value = parseHcl(raw, 'policy.hcl');
   } catch (err) {
     fail(describeHclError(err));
   }
@@ -66,12 +66,10 @@ async function toDocument(raw: string): Promise<Record<string, unknown>> {
   return value;
 }
 
-/** hcl2json reports `[policy.hcl:L,C-C: Summary; Detail]`; keep position and summary only. */
+/** Position and reason only; the parser's errors never carry policy text. */
 function describeHclError(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const match = /policy\.hcl:(\d+),(\d+)[^:]*: ([^;\]\n]+)/.exec(message);
-  if (!match) return 'invalid HCL';
-  return `invalid HCL at line ${match[1]}, column ${match[2]}: ${match[3].trim()}`;
+  if (!(err instanceof HclSyntaxError)) return 'invalid HCL';
+  return `invalid HCL at line ${err.line}, column ${err.column}: ${err.reason}`;
 }
 
 const TOP_LEVEL_KEYS = new Set(['name', 'path']);
