@@ -12,6 +12,7 @@ import { splitSecret, combineShares } from '../crypto/shamir.js';
 import { readSealConfig, writeSealConfig, readStoredRootKey, writeStoredRootKey, writeRecoveryKey, readRecoveryKey } from '../seal/stored-keys.js';
 import { createShareCollector, type ShareCollector } from './share-collector.js';
 import { rewrapStoredKeys } from './seal-upgrade.js';
+import type { SealMigration } from './seal-migration.js';
 import { validateShareConfig, type InitParams, type InitResult } from './init-params.js';
 import type { TokenStore } from './tokens/store.js';
 
@@ -77,6 +78,7 @@ export class Core {
   private clusterInfo?: { name: string; id: string };
   private unsealing?: Promise<void>;
   private ha?: HaController;
+  private migration?: SealMigration;
   readonly activeSince: { time?: Date } = {};
 
   constructor(private readonly deps: CoreDeps) {}
@@ -90,6 +92,15 @@ export class Core {
   get haEnabled(): boolean { return this.ha !== undefined; }
   /** Unsealed but not the active node: requests go to the active. */
   get standby(): boolean { return this.ha !== undefined && !this.sealed && !this.ha.active; }
+
+  /** Seal migration: a disabled seal stanza is configured beside the enabled one. */
+  attachMigration(migration: SealMigration): void {
+    this.migration = migration;
+  }
+
+  private async migrationPending(): Promise<boolean> {
+    return this.migration !== undefined && (await this.migration.pending());
+  }
 
   /** HA: contend for the active role after each unseal instead of becoming active at once. */
   attachHa(ha: HaController): void {
@@ -206,9 +217,18 @@ export class Core {
   }
 
   /** One unseal share (Shamir). Resolves when accepted; unseals once the threshold is reached. */
-  async submitUnsealShare(share: Buffer): Promise<void> {
+  async submitUnsealShare(share: Buffer, options: { migrate?: boolean } = {}): Promise<void> {
     const config = await this.sealConfig();
     if (!config) throw new InvalidRequest('Vault is not initialized');
+    if (this.migration && this.sealed && (await this.migrationPending())) {
+      if (!options.migrate) throw new InvalidRequest('seal migration is pending: unseal with migrate=true (arca operator unseal -migrate)');
+      const rootKey = await this.migration.submit(share);
+      if (rootKey) {
+        this.cachedSealConfig = undefined;
+        await this.unsealWithRootKey(rootKey);
+      }
+      return;
+    }
     if (!this.sealed) return;
     if (this.deps.seal.autoUnseal) {
       throw new InvalidRequest('this server unseals through its seal; use recovery keys only with -migrate');
@@ -229,12 +249,14 @@ export class Core {
   resetUnseal(): void {
     this.unsealCollector?.reset();
     this.unsealCollector = undefined;
+    this.migration?.reset();
   }
 
   /** Auto-unseal: the seal unwraps the root key itself. */
   async autoUnseal(): Promise<void> {
     if (!this.deps.seal.autoUnseal) throw new InvalidRequest('seal does not support auto-unseal');
     if (!this.sealed) return;
+    if (await this.migrationPending()) throw new InvalidRequest('seal migration is pending: waiting for unseal with migrate=true');
     const rootKey = await readStoredRootKey(this.deps.physical, this.deps.seal.wrapper());
     if (!rootKey) throw new InvalidRequest('Vault is not initialized');
     let rewritten: string[];
@@ -364,6 +386,10 @@ export class Core {
       storage_type: this.deps.storageType,
       removed_from_cluster: false,
     };
+    if (this.migration && this.sealed && (await this.migrationPending())) {
+      const q = await this.migration.quorum();
+      Object.assign(status, { migration: true, t: q?.secret_threshold ?? 0, n: q?.secret_shares ?? 0, progress: this.migration.progress, nonce: this.migration.nonce });
+    }
     if (this.cluster) {
       status.cluster_name = this.cluster.name;
       status.cluster_id = this.cluster.id;

@@ -57,7 +57,8 @@ export function chooseSeals(stanzas: readonly SealStanza[], deps: SealFactoryDep
     const type = sealTypeFromEnv(deps.env);
     seal = createSealFromStanza({ type: type ?? 'shamir', disabled: false, options: {} }, deps);
   }
-  const migrationSeal = disabled.length === 1 ? createSealFromStanza(disabled[0], deps) : undefined;
+  // Shamir → auto needs no disabled stanza (Vault infers it from the stored seal type).
+  const migrationSeal = disabled.length === 1 ? createSealFromStanza(disabled[0], deps) : seal.autoUnseal ? createShamirSeal() : undefined;
   if (migrationSeal && migrationSeal.type === 'shamir' && seal.type === 'shamir') {
     throw new InvalidRequest('seal migration needs an auto seal on one side');
   }

@@ -54,8 +54,9 @@ async function unseal({ res, core, body }: RawContext): Promise<void> {
       throw new InvalidRequest("'key' must be specified in request body as JSON, or 'reset' set to true");
     }
     const share = decodeKeyShare(input.key);
+    const migrate = input.migrate === undefined ? false : (coerceField('migrate', { type: 'bool' }, input.migrate) as boolean);
     try {
-      await core.submitUnsealShare(share);
+      await core.submitUnsealShare(share, { migrate });
     } finally {
       share.fill(0);
     }
