@@ -47,7 +47,7 @@ export function decodePasswordHash(encoded: string): Decoded | undefined {
   if (cost.logN < 1 || cost.logN > 22 || cost.r < 1 || cost.p < 1 || cost.p > 16) return undefined;
   const salt = Buffer.from(m[5], 'base64');
   const key = Buffer.from(m[6], 'base64');
-  if (salt.length < 8 || key.length < 16) return undefined;
+  if (salt.length < SALT_LENGTH || key.length !== KEY_LENGTH) return undefined;
   return { cost, salt, key };
 }
 
