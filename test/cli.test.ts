@@ -1,96 +1,30 @@
 /**
  * End to end: real `arca server` processes on ephemeral loopback ports, driven by the `arca` CLI.
- * Skips with one line only while the server module cannot be loaded at all (a module it imports
- * is not written yet); any other load failure fails the suite.
+ * Servers bind port 0 and the test reads the bound address from the "Listener:" line: probing a
+ * free port and handing it to the server raced with every other suite binding ports in parallel.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = join(ROOT, 'dist/src/cli/main.js');
-
-async function serverSkip(): Promise<string | false> {
-  try {
-    await import(join(ROOT, 'dist/src/server/run.js'));
-    return false;
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    const line = `cli integration: skipped, the server module does not load yet (${(err as Error).message.split('\n')[0]})`;
-    console.log(line);
-    return line;
-  }
-}
-const skip = await serverSkip();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Result { code: number | null; stdout: string; stderr: string }
-
-function arca(args: string[], env: Record<string, string>, stdin?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-interface Running { child: ChildProcess; output: () => string; exited: Promise<number | null> }
-
-/** Starts `arca server ...` and waits for its "started" line (or its exit). */
-async function startArca(args: string[], env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN, 'server', ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Arca server started')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    void exited.then((code) => reject(new Error(`server exited with ${code} before starting:\n${out}`)));
-  });
-  return { child, output: () => out, exited };
-}
-
-async function stop(server: Running | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  server.child.kill('SIGTERM');
-  assert.equal(await server.exited, 0, 'server exits 0 on SIGTERM');
-}
+import { arca, startArca, stopArca as stop } from './cli-support.js';
 
 let home: string;
 before(async () => { home = await mkdtemp(join(tmpdir(), 'arca-cli-home-')); });
 after(async () => { await rm(home, { recursive: true, force: true }); });
 
-test('dev server: status 0, seal → status 2, unseal with the printed key → status 0', { skip }, async () => {
-  const port = await freePort();
-  const server = await startArca(['-dev', '-dev-listen-address', `127.0.0.1:${port}`, '-dev-root-token-id', 'dev-root'], { HOME: home });
+test('dev server: status 0, seal → status 2, unseal with the printed key → status 0', async () => {
+  const server = await startArca(['-dev', '-dev-listen-address', '127.0.0.1:0', '-dev-root-token-id', 'dev-root'], { HOME: home });
   try {
     const banner = server.output();
     const unsealKey = /^Unseal Key: (\S+)$/m.exec(banner)?.[1];
     assert.ok(unsealKey, `banner shows the unseal key:\n${banner}`);
     assert.match(banner, /^Root Token: dev-root$/m);
-    assert.match(banner, new RegExp(`export VAULT_ADDR='http://127\\.0\\.0\\.1:${port}'`));
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(banner.includes(`export VAULT_ADDR='${server.url}'`), banner);
 
-    const env = { HOME: home, VAULT_ADDR: `http://127.0.0.1:${port}`, VAULT_TOKEN: 'dev-root' };
+    const env = { HOME: home, VAULT_ADDR: server.url, VAULT_TOKEN: 'dev-root' };
     const status = await arca(['status'], env);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^Sealed\s+false$/m);
@@ -130,13 +64,12 @@ test('dev server: status 0, seal → status 2, unseal with the printed key → s
   }
 });
 
-test('durable server: init 5/3, unseal with shares 5, 1, 3 in that order', { skip }, async () => {
+test('durable server: init 5/3, unseal with shares 5, 1, 3 in that order', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'arca-cli-durable-'));
-  const port = await freePort();
   const config = join(dir, 'arca.hcl');
-  await writeFile(config, `storage "sqlite" {\n  path = "${join(dir, 'arca.db')}"\n}\n\nlistener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_disable = true\n}\n`);
+  await writeFile(config, `storage "sqlite" {\n  path = "${join(dir, 'arca.db')}"\n}\n\nlistener "tcp" {\n  address = "127.0.0.1:0"\n  tls_disable = true\n}\n`);
   const server = await startArca(['-config', config], { HOME: home });
-  const env = { HOME: home, VAULT_ADDR: `http://127.0.0.1:${port}` };
+  const env = { HOME: home, VAULT_ADDR: server.url };
   try {
     const before = await arca(['status'], env);
     assert.equal(before.code, 2, 'an uninitialized server is sealed');
