@@ -120,6 +120,38 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // Each login runs scrypt (N=2^15, r=8, p=1: 32 MiB) and mints a token; the KDF dominates.
+    name: 'userpass login',
+    server: 'durable',
+    async prepare(api) {
+      const mount = await api.call('POST', 'sys/auth/bench-userpass', { type: 'userpass' });
+      must(mount.status === 204, 'enable userpass', mount.json);
+      const user = await api.call('POST', 'auth/bench-userpass/users/bench', { password: 'bench-password', token_policies: 'default', token_ttl: '1h' });
+      must(user.status === 204, 'create user', user.json);
+      return {
+        method: 'POST', path: '/v1/auth/bench-userpass/login/bench', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ password: 'bench-password' }),
+      };
+    },
+  },
+  {
+    name: 'approle login',
+    server: 'durable',
+    async prepare(api) {
+      const mount = await api.call('POST', 'sys/auth/bench-approle', { type: 'approle' });
+      must(mount.status === 204, 'enable approle', mount.json);
+      const role = await api.call('POST', 'auth/bench-approle/role/bench', { token_policies: 'default', token_ttl: '1h' });
+      must(role.status === 204, 'create role', role.json);
+      const roleId = await api.call('GET', 'auth/bench-approle/role/bench/role-id');
+      const secretId = await api.call('POST', 'auth/bench-approle/role/bench/secret-id', {});
+      must(secretId.status === 200, 'generate secret id', secretId.json);
+      return {
+        method: 'POST', path: '/v1/auth/bench-approle/login', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ role_id: roleId.json.data.role_id, secret_id: secretId.json.data.secret_id }),
+      };
+    },
+  },
+  {
     // Last: it leaves the audit device enabled on the durable server. Compare with the
     // "kv v2 read (token, 20-rule policy)" row (same request, audit off); target ≥ 80%.
     name: 'kv v2 read (token, 20-rule policy), file audit on',
