@@ -16,7 +16,12 @@ import { createMountManager, newMountEntry } from '../core/mounts/manager.js';
 import { createPipeline } from '../core/request/pipeline.js';
 import { createPolicyStore } from '../core/policy/store.js';
 import { createAclProvider } from '../core/policy/acl-cache.js';
-import { createSysBackend } from '../core/sys/index.js';
+import { CORE_SYS_GROUPS, createSysBackend } from '../core/sys/index.js';
+import { lockedUsersPaths } from '../core/sys/locked-users.js';
+import { wireIdentity } from '../core/identity/wiring.js';
+import { createLockoutTracker } from '../auth/common/lockout.js';
+import { createUserpassBackend } from '../auth/userpass/index.js';
+import { createAppRoleBackend } from '../auth/approle/index.js';
 import { createTokenBackend, sudoFromAcl } from '../auth/token/index.js';
 import { createExpirationManager } from '../core/expiration/manager.js';
 import type { TokenEntry } from '../core/tokens/entry.js';
@@ -96,6 +101,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const wrapping = createResponseWrapper({
     tokens, cubbyholeStorage: cubbyholeStorageOf(mounts), registerToken: (entry) => expiration.registerToken(entry),
   });
+  const identity = wireIdentity({ storage: barrier.view('sys/identity/'), acl, mounts });
+  const lockouts = createLockoutTracker();
   const mountSubsystem: Subsystem = {
     name: 'mounts',
     load: () => mounts.load(defaultMounts()),
@@ -116,7 +123,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     barrier,
     seal,
     tokens,
-    subsystems: [policies, mountSubsystem, audit, expiration, lifecycleCounter(metrics)],
+    subsystems: [policies, mountSubsystem, audit, expiration, lifecycleCounter(metrics), identity.subsystem],
     randomBytes,
     storageType: config.storage.type,
     clusterName: config.clusterName,
@@ -127,20 +134,22 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'system', () => createSysBackend({
     core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies,
     audit, metrics: { registry: metrics.registry, telemetry: config.telemetry },
-  }));
+  }, [...CORE_SYS_GROUPS, lockedUsersPaths(lockouts)]));
   registerCollectors(metrics, {
     sealed: () => core.sealed,
     tokenCount: async () => (await tokens.listHashedIds()).length,
     listLeases: (prefix) => expiration.list(prefix),
   });
-  registry.register('mounts', 'identity', () => ({ paths: [] }));
+  registry.register('mounts', 'identity', () => identity.backend());
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
   registry.register('mounts', 'database', (ctx) => createDatabaseBackend(ctx, { generatePassword: (name) => passwordPolicies.generate(name), log: (level, message) => logger.log(level, message) }));
+  registry.register('auth', 'userpass', (ctx) => createUserpassBackend({ ...ctx, lockouts }));
+  registry.register('auth', 'approle', (ctx) => createAppRoleBackend({ ...ctx, lockouts }));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = instrumentPipeline(
-    createPipeline({ core, mounts, acl, wrapper: wrapping, leases: expiration, audit, systemLimits }),
+    createPipeline({ core, mounts, acl, wrapper: wrapping, leases: expiration, audit, identity: identity.resolver, systemLimits }),
     (path) => mounts.route(path)?.prefix,
     metrics,
   );
