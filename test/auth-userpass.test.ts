@@ -145,3 +145,19 @@ test('password and policy updates; batch token type', async () => {
   assert.equal((await api.call('DELETE', 'auth/userpass/users/dave')).status, 204);
   assert.equal((await api.call('GET', 'auth/userpass/users/dave')).status, 404);
 });
+
+test('mount tune user_lockout_config sets the threshold; kv mounts refuse it', async () => {
+  assert.equal((await api.call('POST', 'sys/auth/up2', { type: 'userpass' })).status, 204);
+  const tune = await api.call('POST', 'sys/auth/up2/tune', { user_lockout_config: { lockout_threshold: 2, lockout_duration: '10m' } });
+  assert.equal(tune.status, 204);
+  const read = await api.call('GET', 'sys/auth/up2/tune');
+  assert.equal(read.json.data.user_lockout_threshold, 2);
+  assert.equal(read.json.data.user_lockout_duration, 600);
+  await api.call('POST', 'auth/up2/users/frank', { password: 'frank-pw' });
+  const anon = apiClient(api.url);
+  assert.equal((await anon.call('POST', 'auth/up2/login/frank', { password: 'x' })).status, 400);
+  assert.equal((await anon.call('POST', 'auth/up2/login/frank', { password: 'x' })).status, 400);
+  assert.equal((await anon.call('POST', 'auth/up2/login/frank', { password: 'frank-pw' })).status, 403);
+  const refused = await api.call('POST', 'sys/mounts/secret/tune', { user_lockout_config: { lockout_threshold: 2 } });
+  assert.equal(refused.status, 400);
+});

@@ -9,6 +9,8 @@ export interface MountConfig {
   passthroughRequestHeaders?: string[];
   allowedResponseHeaders?: string[];
   tokenType?: string;
+  /** Auth mounts with user lockout (userpass, ldap, approle): tuned `user_lockout_config`. */
+  userLockoutConfig?: { lockout_threshold?: number; lockout_duration?: number; lockout_counter_reset?: number; lockout_disable?: boolean };
 }
 
 export type MountTable = 'mounts' | 'auth';

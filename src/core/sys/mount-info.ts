@@ -75,5 +75,12 @@ export function tuneInfo(entry: MountEntry, system: { defaultLeaseTtl: number; m
   if (c.passthroughRequestHeaders && c.passthroughRequestHeaders.length > 0) out.passthrough_request_headers = [...c.passthroughRequestHeaders];
   if (c.allowedResponseHeaders && c.allowedResponseHeaders.length > 0) out.allowed_response_headers = [...c.allowedResponseHeaders];
   if (entry.options && Object.keys(entry.options).length > 0) out.options = { ...entry.options };
+  const lockout = c.userLockoutConfig;
+  if (lockout) {
+    if (lockout.lockout_threshold !== undefined) out.user_lockout_threshold = lockout.lockout_threshold;
+    if (lockout.lockout_duration !== undefined) out.user_lockout_duration = lockout.lockout_duration;
+    if (lockout.lockout_counter_reset !== undefined) out.user_lockout_counter_reset_duration = lockout.lockout_counter_reset;
+    if (lockout.lockout_disable !== undefined) out.user_lockout_disable = lockout.lockout_disable;
+  }
   return out;
 }

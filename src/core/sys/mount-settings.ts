@@ -122,6 +122,7 @@ export interface TuneInput {
   allowed_response_headers?: string[];
   token_type?: string;
   plugin_version?: string;
+  user_lockout_config?: Record<string, unknown>;
 }
 
 export const TUNE_FIELDS = {
@@ -136,7 +137,26 @@ export const TUNE_FIELDS = {
   allowed_response_headers: { type: 'commaStringList' },
   token_type: { type: 'string' },
   plugin_version: { type: 'string' },
+  user_lockout_config: { type: 'map', description: 'lockout_threshold, lockout_duration, lockout_counter_reset, lockout_disable (userpass, ldap, approle).' },
 } as const;
+
+/** Auth methods whose logins count failures (Vault's user lockout). */
+const USER_LOCKOUT_TYPES: ReadonlySet<string> = new Set(['userpass', 'ldap', 'approle']);
+
+function parseUserLockoutConfig(raw: Record<string, unknown>): NonNullable<MountConfig['userLockoutConfig']> {
+  const out: NonNullable<MountConfig['userLockoutConfig']> = {};
+  if (raw.lockout_threshold !== undefined && raw.lockout_threshold !== '') {
+    const n = Number(raw.lockout_threshold);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidRequest('error parsing lockout_threshold: expected a non-negative integer');
+    out.lockout_threshold = n;
+  }
+  const duration = parseTtl(raw.lockout_duration, 'lockout_duration');
+  if (duration !== undefined) out.lockout_duration = duration;
+  const reset = parseTtl(raw.lockout_counter_reset, 'lockout_counter_reset');
+  if (reset !== undefined) out.lockout_counter_reset = reset;
+  if (raw.lockout_disable !== undefined) out.lockout_disable = coerceField('lockout_disable', { type: 'bool' }, raw.lockout_disable) as boolean;
+  return out;
+}
 
 export interface TuneOutcome {
   /** Set when options.version went up: the backend must be rebuilt. */
@@ -192,6 +212,12 @@ export function applyTune(entry: MountEntry, input: TuneInput, present: readonly
     if (entry.table !== 'auth') throw new InvalidRequest("'token_type' can only be modified on auth mounts");
     if (entry.type === 'token') throw new InvalidRequest("'token_type' cannot be set for 'token' or 'ns_token' auth mounts");
     next.config.tokenType = checkTokenType(input.token_type);
+  }
+  if (input.user_lockout_config !== undefined) {
+    if (entry.table !== 'auth' || !USER_LOCKOUT_TYPES.has(entry.type)) {
+      throw new InvalidRequest('tuning of user lockout configuration for this auth type is not allowed');
+    }
+    next.config.userLockoutConfig = parseUserLockoutConfig(input.user_lockout_config);
   }
   if (input.passthrough_request_headers !== undefined) next.config.passthroughRequestHeaders = input.passthrough_request_headers;
   if (input.allowed_response_headers !== undefined) next.config.allowedResponseHeaders = input.allowed_response_headers;
