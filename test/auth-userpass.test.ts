@@ -161,3 +161,20 @@ test('mount tune user_lockout_config sets the threshold; kv mounts refuse it', a
   const refused = await api.call('POST', 'sys/mounts/secret/tune', { user_lockout_config: { lockout_threshold: 2 } });
   assert.equal(refused.status, 400);
 });
+
+test('renewal re-checks the user: refused once the user is deleted or its policies changed', async () => {
+  await api.call('POST', 'auth/userpass/users/gina', { password: 'gina-pw', token_policies: 'reader' });
+  const anon = apiClient(api.url);
+  const first = await anon.call('POST', 'auth/userpass/login/gina', { password: 'gina-pw' });
+  const token = apiClient(api.url, first.json.auth.client_token);
+  assert.equal((await token.call('POST', 'auth/token/renew-self', { increment: '10m' })).status, 200);
+  await api.call('POST', 'auth/userpass/users/gina/policies', { token_policies: 'reader,more' });
+  const changed = await token.call('POST', 'auth/token/renew-self');
+  assert.equal(changed.status, 400);
+  assert.deepEqual(changed.json.errors, ['policies have changed, not renewing']);
+  const second = await anon.call('POST', 'auth/userpass/login/gina', { password: 'gina-pw' });
+  await api.call('DELETE', 'auth/userpass/users/gina');
+  const gone = await api.call('POST', 'auth/token/renew-accessor', { accessor: second.json.auth.accessor });
+  assert.equal(gone.status, 400);
+  assert.deepEqual(gone.json.errors, ['user no longer exists, not renewing']);
+});

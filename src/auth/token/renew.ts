@@ -1,7 +1,7 @@
 /** auth/token/renew, renew-self, renew-accessor, and the pure renewal rule. */
 import { InvalidRequest } from '../../errors.js';
 import { path, type PathDef } from '../../framework/path.js';
-import type { LogicalResponse } from '../../framework/logical.js';
+import type { LogicalRequest, LogicalResponse } from '../../framework/logical.js';
 import { isExpired, type TokenEntry } from '../../core/tokens/entry.js';
 import { authBlock } from '../../core/tokens/auth-block.js';
 import { calculateTtl } from '../../core/tokens/ttl.js';
@@ -48,7 +48,14 @@ export function renewEntry(entry: TokenEntry, ctx: RenewalContext): { entry: Tok
 export function renewPaths(deps: TokenBackendDeps, roles: RoleStore): PathDef<any>[] {
   const { tokens } = deps;
 
-  async function renew(entry: TokenEntry | undefined, clientToken: string, increment: number): Promise<LogicalResponse> {
+  /** Tokens from a login: the auth method re-checks the identity (user gone, policies changed). */
+  async function recheckLogin(req: LogicalRequest, entry: TokenEntry): Promise<void> {
+    const renewAuth = entry.authMount ? deps.mounts?.byAccessor(entry.authMount)?.dispatcher.backend.renewAuth : undefined;
+    if (!renewAuth) return;
+    await renewAuth(req, { policies: entry.policies, displayName: entry.displayName, metadata: entry.meta, internal: entry.internal });
+  }
+
+  async function renew(entry: TokenEntry | undefined, clientToken: string, increment: number, req?: LogicalRequest): Promise<LogicalResponse> {
     if (!entry) throw new InvalidRequest('token not found');
     if (entry.type === 'batch') throw new InvalidRequest('batch tokens cannot be renewed');
     let role: TokenRole | undefined;
@@ -56,6 +63,7 @@ export function renewPaths(deps: TokenBackendDeps, roles: RoleStore): PathDef<an
       role = await roles.get(entry.role);
       if (!role) throw new InvalidRequest("the token's role could not be found, not renewing");
     }
+    if (req) await recheckLogin(req, entry);
     const result = renewEntry(entry, { now: tokens.now(), increment, limits: ttlLimitsFor(deps, entry), role });
     await tokens.update(result.entry);
     if (deps.leases) {
@@ -78,7 +86,7 @@ export function renewPaths(deps: TokenBackendDeps, roles: RoleStore): PathDef<an
         update: async (req, d) => {
           if (!d.token) throw new InvalidRequest('missing token ID');
           const entry = d.token === req.clientToken ? await callerEntry(deps, req) : await tokens.lookup(d.token);
-          return renew(entry, d.token, d.increment);
+          return renew(entry, d.token, d.increment, req);
         },
       },
       synopsis: 'Renew a token',
@@ -87,7 +95,7 @@ export function renewPaths(deps: TokenBackendDeps, roles: RoleStore): PathDef<an
       pattern: 'renew-self',
       fields: { token: { type: 'string', description: 'Ignored; the caller is renewed' }, ...incrementField } as const,
       operations: {
-        update: async (req, d) => renew(await callerEntry(deps, req), req.clientToken, d.increment),
+        update: async (req, d) => renew(await callerEntry(deps, req), req.clientToken, d.increment, req),
       },
       synopsis: "Renew the caller's token",
     }),
@@ -95,11 +103,11 @@ export function renewPaths(deps: TokenBackendDeps, roles: RoleStore): PathDef<an
       pattern: 'renew-accessor',
       fields: { accessor: { type: 'string' }, ...incrementField } as const,
       operations: {
-        update: async (_req, d) => {
+        update: async (req, d) => {
           if (!d.accessor) throw new InvalidRequest('missing accessor');
           const entry = await tokens.lookupByAccessor(d.accessor);
           if (!entry) throw new InvalidRequest('invalid accessor');
-          return renew(entry, '', d.increment);
+          return renew(entry, '', d.increment, req);
         },
       },
       synopsis: 'Renew a token by its accessor',
