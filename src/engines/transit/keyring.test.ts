@@ -235,3 +235,13 @@ test('stored record and backup round trip every key type; tampered backups are r
   }
   assert.throws(() => decodeBackup('bm90IGEgYmFja3Vw'), { message: 'failed to decode backup: not a transit key backup' });
 });
+
+test('associated data binds AEAD ciphertexts and is refused for RSA keys', async () => {
+  const key = await createKey({ name: 'a', type: 'aes256-gcm96' }, random);
+  const { ciphertext } = encryptValue(key, b('x'), { associatedData: b('path/1') });
+  assert.equal(decryptValue(key, ciphertext, { associatedData: b('path/1') }).plaintext.toString(), 'x');
+  assert.throws(() => decryptValue(key, ciphertext, { associatedData: b('path/2') }), { message: 'invalid ciphertext: unable to decrypt' });
+  assert.throws(() => decryptValue(key, ciphertext), { message: 'invalid ciphertext: unable to decrypt' });
+  const rsa = await createKey({ name: 'r', type: 'rsa-2048' }, random);
+  assert.throws(() => encryptValue(rsa, b('x'), { associatedData: b('p') }), { message: 'associated_data is not supported for key type rsa-2048' });
+});

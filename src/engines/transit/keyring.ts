@@ -273,6 +273,7 @@ export function encryptValue(key: TransitKey, plaintext: Buffer, opts: EncryptOp
   if (!spec.encryption) throw new InvalidRequest(`message encryption not supported for key type ${spec.name}`);
   // Nonces are never taken from callers: convergent keys derive theirs, others draw a random one.
   if (opts.nonce && opts.nonce.length > 0) throw new InvalidRequest('nonce provided when not allowed');
+  if (!spec.aead && opts.associatedData && opts.associatedData.length > 0) throw new InvalidRequest(`associated_data is not supported for key type ${spec.name}`);
   const version = resolveWriteVersion(key, opts.keyVersion, 'encryption');
   const entry = versionEntry(key, version);
   let payload: Buffer;
@@ -303,6 +304,7 @@ export function decryptValue(key: TransitKey, ciphertext: string, opts: Pick<Enc
   const { version, payload: text } = parseVersioned(ciphertext, 'ciphertext');
   const entry = checkReadVersion(key, version, 'ciphertext');
   const payload = decodeBase64(text, 'the ciphertext');
+  if (!spec.aead && opts.associatedData && opts.associatedData.length > 0) throw new InvalidRequest(`associated_data is not supported for key type ${spec.name}`);
   if (spec.aead) {
     const encBytes = spec.keyBytes!;
     const encKey = key.derived ? deriveKeyBytes(entry.material.raw, requireContext(opts.context), encBytes) : entry.material.raw;
