@@ -22,6 +22,7 @@ import { wireIdentity } from '../core/identity/wiring.js';
 import { createLockoutTracker } from '../auth/common/lockout.js';
 import { createUserpassBackend } from '../auth/userpass/index.js';
 import { createAppRoleBackend } from '../auth/approle/index.js';
+import { createLdapBackend } from '../auth/ldap/index.js';
 import { createTokenBackend, sudoFromAcl } from '../auth/token/index.js';
 import { createExpirationManager } from '../core/expiration/manager.js';
 import type { TokenEntry } from '../core/tokens/entry.js';
@@ -146,6 +147,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'database', (ctx) => createDatabaseBackend(ctx, { generatePassword: (name) => passwordPolicies.generate(name), log: (level, message) => logger.log(level, message) }));
   registry.register('auth', 'userpass', (ctx) => createUserpassBackend({ ...ctx, lockouts }));
   registry.register('auth', 'approle', (ctx) => createAppRoleBackend({ ...ctx, lockouts }));
+  registry.register('auth', 'ldap', (ctx) => createLdapBackend({ ...ctx, lockouts }));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = instrumentPipeline(
