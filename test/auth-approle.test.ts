@@ -156,3 +156,19 @@ test('tidy/secret-id answers 202; deleting a role removes its secret ids', async
   await api.call('POST', 'auth/approle/role/gone', { token_policies: 'x' });
   assert.equal((await api.call('POST', 'auth/approle/role/gone/secret-id/lookup', { secret_id: gen.json.data.secret_id })).status, 204);
 });
+
+test('lockout counts wrong secret ids per role_id; sys/locked-users lists the role id', async () => {
+  await api.call('POST', 'sys/auth/ar2', { type: 'approle' });
+  await api.call('POST', 'sys/auth/ar2/tune', { user_lockout_config: { lockout_threshold: 2 } });
+  await api.call('POST', 'auth/ar2/role/r', { token_policies: 'x' });
+  const rid = (await api.call('GET', 'auth/ar2/role/r/role-id')).json.data.role_id as string;
+  const good = (await api.call('POST', 'auth/ar2/role/r/secret-id', {})).json.data.secret_id;
+  assert.equal((await anon.call('POST', 'auth/ar2/login', { role_id: rid, secret_id: 'bad-1' })).status, 400);
+  assert.equal((await anon.call('POST', 'auth/ar2/login', { role_id: rid, secret_id: 'bad-2' })).status, 400);
+  assert.equal((await anon.call('POST', 'auth/ar2/login', { role_id: rid, secret_id: good })).status, 403);
+  const accessor = (await api.call('GET', 'sys/auth')).json.data['ar2/'].accessor;
+  const locked = await api.call('GET', 'sys/locked-users', undefined);
+  assert.deepEqual(locked.json.data.by_namespace[0].mount_accessors, [{ mount_accessor: accessor, counts: 1, alias_identifiers: [rid] }]);
+  assert.equal((await api.call('POST', `sys/locked-users/${accessor}/unlock/${rid}`)).status, 204);
+  assert.equal((await anon.call('POST', 'auth/ar2/login', { role_id: rid, secret_id: good })).status, 200);
+});
