@@ -9,6 +9,8 @@ import { createShamirSeal } from './shamir.js';
 import type { Seal } from './types.js';
 import { parsePkcs11Config, type Env, type FileReader } from './pkcs11/config.js';
 import { createPkcs11Seal } from './pkcs11/seal.js';
+import { parseTransitSealConfig } from './transit/config.js';
+import { createTransitSeal } from './transit/seal.js';
 
 export type { Env } from './pkcs11/config.js';
 
@@ -22,6 +24,7 @@ type SealFactory = (options: Readonly<Record<string, string>>, deps: SealFactory
 const FACTORIES: ReadonlyMap<string, SealFactory> = new Map<string, SealFactory>([
   ['shamir', () => createShamirSeal()],
   ['pkcs11', (options, deps) => createPkcs11Seal(parsePkcs11Config(options, deps.env, deps.files))],
+  ['transit', (options, deps) => createTransitSeal(parseTransitSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))))],
 ]);
 
 export function createSealFromStanza(stanza: SealStanza, deps: SealFactoryDeps): Seal {
