@@ -1,14 +1,11 @@
 /**
  * The composition root: the one place that builds the object graph from a ServerConfig.
  */
-import { randomBytes as systemRandomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/types.js';
 import { openStorage } from '../storage/index.js';
 import type { Storage } from '../storage/types.js';
 import { createAesGcmBarrier } from '../barrier/aes-gcm-barrier.js';
 import { withReadCache } from '../barrier/read-cache.js';
-import { createShamirSeal } from '../seal/shamir.js';
-import type { Seal } from '../seal/types.js';
 import { Core, type Subsystem } from '../core/core.js';
 import { createTokenStore } from '../core/tokens/store.js';
 import { createBackendRegistry } from '../core/mounts/registry.js';
@@ -34,11 +31,14 @@ import { ceremonyRoutes } from '../http/raw/ceremonies.js';
 import { createGenerateRoot } from '../core/ceremony/generate-root.js';
 import { createRekey } from '../core/ceremony/rekey.js';
 import { createAttemptThrottle } from '../core/ceremony/throttle.js';
-import { InvalidRequest } from '../errors.js';
 import type { Logger } from '../util/log.js';
 import { defaultMounts } from './defaults.js';
+import { chooseSeals, initSeal, type Env } from '../seal/registry.js';
+import { randomBytesFor } from '../core/seal-entropy.js';
+import { createSealMigration } from '../core/seal-migration.js';
 import { createPasswordPolicyStore } from '../core/password-policy/store.js';
 import { createDatabaseBackend } from '../engines/database/index.js';
+import { createTransitBackend } from '../engines/transit/index.js';
 import { setupHa } from './ha.js';
 import { createForwarder } from '../http/forward.js';
 import { createAuditBroker } from '../core/audit/broker.js';
@@ -49,22 +49,21 @@ export interface ComposeOptions {
   logger: Logger;
   /** Override the storage (dev mode uses inmem). */
   storage?: Storage;
-}
-
-function chooseSeal(config: ServerConfig): Seal {
-  const active = config.seals.filter((s) => !s.disabled);
-  if (active.length === 0 || active[0].type === 'shamir') return createShamirSeal();
-  throw new InvalidRequest(`seal type "${active[0].type}" is not available in this build`);
+  /** Environment for seal parameters (VAULT_HSM_*, ...); default process.env. */
+  env?: Env;
 }
 
 export async function composeServer(config: ServerConfig, options: ComposeOptions) {
   const { logger } = options;
   const metrics = createServerMetrics();
   const storage = instrumentStorage(options.storage ?? openStorage(config.storage.type, config.storage.options), metrics, config.storage.type);
-  const randomBytes = async (n: number): Promise<Buffer> => systemRandomBytes(n);
+  const chosenSeals = chooseSeals(config.seals, { env: options.env ?? process.env });
+  const randomBytes = randomBytesFor(config, chosenSeals.seal);
   const barrier = withReadCache(instrumentBarrier(createAesGcmBarrier(storage, { random: randomBytes }), metrics));
-  const seal = instrumentSeal(chooseSeal(config), metrics);
-  await seal.init();
+  const seal = instrumentSeal(chosenSeals.seal, metrics);
+  await initSeal(seal, (message) => logger.log('error', message));
+  const migrationSeal = chosenSeals.migrationSeal;
+  if (migrationSeal) await initSeal(migrationSeal, (message) => logger.log('error', message));
   /** Run in order for each token as it is revoked (its leases; its cubbyhole). */
   const tokenRevokeHooks: Array<(entry: TokenEntry) => Promise<void>> = [];
   const tokens = createTokenStore({
@@ -130,6 +129,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     clusterName: config.clusterName,
     log: (level, message) => logger.log(level, message),
   });
+  if (migrationSeal) core.attachMigration(createSealMigration({ physical: storage, seal, oldSeal: migrationSeal, log: (level, message) => logger.log(level, message) }));
   let boundAddress: string | undefined;
   const ha = setupHa(config, storage, core, logger, () => boundAddress);
   registry.register('mounts', 'system', () => createSysBackend({
@@ -144,6 +144,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'identity', () => identity.backend());
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
+  registry.register('mounts', 'transit', (ctx) => createTransitBackend(ctx));
   registry.register('mounts', 'database', (ctx) => createDatabaseBackend(ctx, { generatePassword: (name) => passwordPolicies.generate(name), log: (level, message) => logger.log(level, message) }));
   registry.register('auth', 'userpass', (ctx) => createUserpassBackend({ ...ctx, lockouts }));
   registry.register('auth', 'approle', (ctx) => createAppRoleBackend({ ...ctx, lockouts }));
@@ -190,6 +191,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
       ha?.stop();
       await core.seal().catch(() => {});
       await seal.close();
+      await migrationSeal?.close();
       await storage.close();
     },
   };
