@@ -36,7 +36,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): 
 
 function stopper(child: ChildProcess): () => Promise<void> {
   return () => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already gone (killed)
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 10_000).unref();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { apiClient, type Api } from '../test/support/api.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { runLoad, rssBytes, startArca, startCeiling, type LoadResult, type ServerProcess } from './processes.js';
+import { measureHa } from './ha.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
@@ -98,13 +99,21 @@ async function main(): Promise<void> {
     await servers.durable.proc.stop();
     await servers.inmem.proc.stop();
   }
+  const ha = only && !'ha'.includes(only) ? 'not selected' : await measureHa(timing, CONNECTIONS).catch((err: Error) => err.message);
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: +(totalmem() / 2 ** 30).toFixed(1), platform: `${platform()} ${release()}`, node: process.version };
   console.log(`\nArca benchmark (${quick ? 'quick' : 'full'}; ${CONNECTIONS} connections; ${timing.durationSec}s per run) on ${machine.cpus}x ${machine.cpuModel}, node ${machine.node}`);
   console.log(`Idle RSS (durable server after setup): ${idleRssMb.toFixed(0)} MB\n`);
   console.log(table(rows));
   for (const f of failures) console.log(`not measured: ${f.scenario}: ${f.error}`);
+  if (typeof ha === 'string') console.log(`\nHA: not measured: ${ha}`);
+  else {
+    console.log(`\nHA on PostgreSQL (3 nodes, standbys forward to the active):`);
+    console.log(`  KV v2 read through the active alone: ${ha.singleNode.requestsPerSec.toFixed(0)} req/s, p99 ${ha.singleNode.p99Ms.toFixed(1)} ms`);
+    console.log(`  KV v2 read spread over 3 nodes:      ${ha.threeNodes.requestsPerSec.toFixed(0)} req/s, p99 ${ha.threeNodes.p99Ms.toFixed(1)} ms`);
+    console.log(`  failover after kill -9 of the active: ${ha.failoverMs} ms`);
+  }
   mkdirSync('bench', { recursive: true });
-  writeFileSync(join('bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), quick, machine, idleRssMb, rows, failures }, null, 2) + '\n');
+  writeFileSync(join('bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), quick, machine, idleRssMb, rows, failures, ha }, null, 2) + '\n');
 }
 
 main().catch((err: unknown) => {
