@@ -25,6 +25,8 @@ export interface Backend {
   /** Auth methods: re-check identity on token renewal. */
   renewAuth?(req: LogicalRequest, auth: AuthResult): Promise<AuthResult>;
   cleanup?(): Promise<void>;
+  /** The paths to document (help, OpenAPI) when `paths` only forward to an inner dispatcher. */
+  describe?(): PathDef<any>[];
 }
 
 interface CompiledPath {

@@ -4,6 +4,7 @@ import type { PathDef } from '../../framework/path.js';
 import type { SysContext } from './context.js';
 import { sealPaths } from './seal.js';
 import { haStatusPaths } from './ha-status.js';
+import { openApiPaths } from './openapi.js';
 import { keyringPaths } from './keyring.js';
 import { policyPaths } from './policy.js';
 import { capabilitiesPaths } from './capabilities.js';
@@ -27,7 +28,7 @@ export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
   mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, passwordPolicyPaths, haStatusPaths,
-  auditPaths, metricsPaths];
+  auditPaths, metricsPaths, openApiPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));

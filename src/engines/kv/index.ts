@@ -79,5 +79,6 @@ export function createKvBackend(ctx: BackendContext, options: KvBackendOptions =
   };
   return {
     paths: [path({ pattern: '', ...shared }), path({ pattern: ':path*', ...shared })],
+    describe: () => (kvVersion(ctx.mount) === 1 ? v1 : v2).backend.paths,
   };
 }
