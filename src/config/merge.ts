@@ -49,7 +49,7 @@ export function mergeLayers(layers: ConfigLayer[], options: FinalizeOptions = {}
   if (merged.telemetry) {
     config.telemetry = {
       unauthenticatedMetricsAccess: merged.telemetry.unauthenticatedMetricsAccess ?? false,
-      prometheusRetentionTimeSeconds: merged.telemetry.prometheusRetentionTimeSeconds ?? 0,
+      prometheusRetentionTimeSeconds: merged.telemetry.prometheusRetentionTimeSeconds ?? 24 * 3600, // Vault's default: 24h
       disableHostname: merged.telemetry.disableHostname ?? false,
     };
   }

@@ -50,7 +50,9 @@ export const serverCommand = defineCommand({
       if (flags['dev-root-token-id']) devOptions.rootTokenId = flags['dev-root-token-id'];
       // Loaded only here: client commands never pull in the server.
       const { startServer } = await import('../../server/run.js');
-      server = await startServer(config, flags.dev ? { dev: devOptions } : {});
+      // SIGHUP re-reads the config files (log level, TLS certificates) as Vault does.
+      const reloadConfig = flags.config.length > 0 ? () => loadConfig(flags.config, dataDirOption(ctx.env)) : undefined;
+      server = await startServer(config, flags.dev ? { dev: devOptions, reloadConfig } : { reloadConfig });
     } catch (err) {
       println(ctx.stderr, `Error starting server: ${err instanceof Error ? err.message : String(err)}`);
       return 1;
