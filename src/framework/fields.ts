@@ -119,7 +119,9 @@ export function parseFields<F extends Fields>(
     const raw = input[name];
     if (raw === undefined || raw === null) {
       if (spec.required) throw new InvalidRequest(`missing required field "${name}"`);
-      if (spec.default !== undefined) data[name] = structuredClone(spec.default);
+      if (spec.default !== undefined) {
+        data[name] = typeof spec.default === 'object' && spec.default !== null ? structuredClone(spec.default) : spec.default;
+      }
       continue;
     }
     data[name] = coerceField(name, spec, raw);

@@ -5,9 +5,16 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidRequest, PayloadTooLarge } from '../errors.js';
 
+const EMPTY = Buffer.alloc(0);
+
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new PayloadTooLarge('request body too large');
+  // No declared length and no chunked body: nothing to read (most GETs). Skip the async iterator.
+  if (declared === 0 && req.headers['transfer-encoding'] === undefined) {
+    req.resume();
+    return EMPTY;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
