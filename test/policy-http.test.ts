@@ -8,7 +8,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { path } from '../src/framework/path.js';
 import { newMountEntry } from '../src/core/mounts/manager.js';
 import { startDevServer, type ApiResponse, type DevServer } from './support/server.js';
@@ -16,30 +15,9 @@ import { startDevServer, type ApiResponse, type DevServer } from './support/serv
 let server: DevServer;
 
 /** A request with the path sent exactly as given (no URL normalisation). */
+/** Sends the path exactly as given (the shared client never resolves `..`). */
 function rawCall(method: string, rawPath: string, token: string, body?: unknown): Promise<ApiResponse> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const url = new URL(server.api.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      host: url.hostname, port: url.port, method, path: rawPath,
-      headers: {
-        'X-Vault-Token': token,
-        ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
-      },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+  return server.api.call(method, rawPath, body, { 'X-Vault-Token': token });
 }
 
 const call = (method: string, p: string, token: string, body?: unknown) => rawCall(method, `/v1/${p}`, token, body);

@@ -32,7 +32,7 @@ import { createGenerateRoot } from '../core/ceremony/generate-root.js';
 import { createRekey } from '../core/ceremony/rekey.js';
 import { createAttemptThrottle } from '../core/ceremony/throttle.js';
 import type { Logger } from '../util/log.js';
-import { defaultMounts } from './defaults.js';
+import { defaultMounts } from '../core/mounts/defaults.js';
 import { chooseSeals, initSeal, type Env } from '../seal/registry.js';
 import { randomBytesFor } from '../core/seal-entropy.js';
 import { createSealMigration } from '../core/seal-migration.js';

@@ -10,6 +10,7 @@ import type { Backend } from '../../framework/backend.js';
 import type { LogicalRequest, LogicalResponse, Operation } from '../../framework/logical.js';
 import { path } from '../../framework/path.js';
 import { createBackendRegistry } from '../mounts/registry.js';
+import { defaultMounts } from '../mounts/defaults.js';
 import { createMountManager, newMountEntry } from '../mounts/manager.js';
 import type { MountEntry } from '../mounts/entry.js';
 import { createTokenStore } from '../tokens/store.js';
@@ -108,15 +109,7 @@ export async function createHarness(groups: PathGroupFactory[] = [mountsPaths, a
   registry.register('auth', 'userpass', counted('userpass', storeBackend));
   registry.register('auth', 'approle', counted('approle', storeBackend));
 
-  await mounts.load([
-    newMountEntry('mounts', 'sys/', 'system', { description: 'system endpoints used for control, policy and debugging' }),
-    newMountEntry('mounts', 'cubbyhole/', 'cubbyhole', { description: 'per-token private secret storage', local: true }),
-    newMountEntry('mounts', 'identity/', 'identity', { description: 'identity store' }),
-    newMountEntry('auth', 'token/', 'token', {
-      description: 'token based credentials',
-      config: { defaultLeaseTtl: 0, maxLeaseTtl: 0, forceNoCache: false, tokenType: 'default-service' },
-    }),
-  ]);
+  await mounts.load(defaultMounts());
 
   const { id: rootToken } = await tokens.create({
     parent: '', policies: ['root'], path: 'auth/token/root', displayName: 'root', ttl: 0, renewable: false,
