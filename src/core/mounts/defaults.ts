@@ -1,6 +1,6 @@
 /** The mounts every server has, as in Vault. */
-import { newMountEntry } from '../core/mounts/manager.js';
-import type { MountEntry } from '../core/mounts/entry.js';
+import { newMountEntry } from './manager.js';
+import type { MountEntry } from './entry.js';
 
 export function defaultMounts(): MountEntry[] {
   return [
