@@ -20,6 +20,7 @@ import { createLockoutTracker } from '../auth/common/lockout.js';
 import { createUserpassBackend } from '../auth/userpass/index.js';
 import { createAppRoleBackend } from '../auth/approle/index.js';
 import { createLdapBackend } from '../auth/ldap/index.js';
+import { createJwtBackend } from '../auth/jwt/index.js';
 import { createTokenBackend, sudoFromAcl } from '../auth/token/index.js';
 import { createExpirationManager } from '../core/expiration/manager.js';
 import type { TokenEntry } from '../core/tokens/entry.js';
@@ -149,6 +150,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('auth', 'userpass', (ctx) => createUserpassBackend({ ...ctx, lockouts }));
   registry.register('auth', 'approle', (ctx) => createAppRoleBackend({ ...ctx, lockouts }));
   registry.register('auth', 'ldap', (ctx) => createLdapBackend({ ...ctx, lockouts }));
+  registry.register('auth', 'jwt', (ctx) => createJwtBackend(ctx));
+  registry.register('auth', 'oidc', (ctx) => createJwtBackend(ctx));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = instrumentPipeline(
