@@ -8,6 +8,7 @@ import type { ConfigLayer } from './layer.js';
 import type { ListenerConfig, LogLevel, SealStanza, TelemetryConfig } from './types.js';
 import { DEFAULT_LISTEN_ADDRESS, DEFAULT_MAX_REQUEST_SIZE } from './types.js';
 import { isPlainObject, toBool, toDurationSeconds, toInt, toStr } from './values.js';
+import { validCidrs } from '../core/tokens/cidr.js';
 
 const TOP_LEVEL = new Set([
   'storage', 'backend', 'listener', 'seal', 'entropy', 'telemetry', 'api_addr', 'cluster_addr',
@@ -15,7 +16,8 @@ const TOP_LEVEL = new Set([
 ]);
 const LISTENER_KEYS = new Set([
   'address', 'tls_cert_file', 'tls_key_file', 'tls_min_version', 'tls_disable', 'max_request_size',
-  'max_request_duration',
+  'max_request_duration', 'x_forwarded_for_authorized_addrs', 'x_forwarded_for_hop_skips',
+  'x_forwarded_for_reject_not_authorized', 'x_forwarded_for_reject_not_present',
 ]);
 const TELEMETRY_KEYS = new Set(['unauthenticated_metrics_access', 'prometheus_retention_time', 'disable_hostname']);
 const KNOWN_STORAGE_KEYS: Record<string, Set<string>> = { sqlite: new Set(['path']), inmem: new Set() };
@@ -126,6 +128,19 @@ function decodeListener(body: Record<string, unknown>, where: string): ListenerC
   }
   if (body.max_request_duration !== undefined) {
     listener.maxRequestDurationSeconds = toDurationSeconds(body.max_request_duration, `${where}.max_request_duration`);
+  }
+  if (body.x_forwarded_for_authorized_addrs !== undefined) {
+    const raw = body.x_forwarded_for_authorized_addrs;
+    const addrs = (Array.isArray(raw) ? raw.map((a, i) => toStr(a, `${where}.x_forwarded_for_authorized_addrs[${i}]`)) : toStr(raw, `${where}.x_forwarded_for_authorized_addrs`).split(','))
+      .map((a) => a.trim()).filter((a) => a !== '');
+    if (!validCidrs(addrs)) throw new InvalidRequest(`${where}.x_forwarded_for_authorized_addrs must be a list of CIDR blocks`);
+    const flag = (key: string) => (body[key] === undefined ? true : toBool(body[key], `${where}.${key}`));
+    listener.xForwardedFor = {
+      authorizedAddrs: addrs,
+      hopSkips: body.x_forwarded_for_hop_skips === undefined ? 0 : toInt(body.x_forwarded_for_hop_skips, `${where}.x_forwarded_for_hop_skips`),
+      rejectNotAuthorized: flag('x_forwarded_for_reject_not_authorized'),
+      rejectNotPresent: flag('x_forwarded_for_reject_not_present'),
+    };
   }
   if (!listener.tlsDisable && (!listener.tlsCertFile || !listener.tlsKeyFile)) {
     throw new InvalidRequest(`${where}: tls_cert_file and tls_key_file are required unless tls_disable is set`);

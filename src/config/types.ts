@@ -9,6 +9,15 @@ export interface ListenerConfig {
   /** Bytes; default 33554432 (32 MiB). */
   maxRequestSize: number;
   maxRequestDurationSeconds?: number;
+  /** Behind a load balancer: trust X-Forwarded-For from these peers (Vault's x_forwarded_for_* keys). */
+  xForwardedFor?: XForwardedForConfig;
+}
+
+export interface XForwardedForConfig {
+  authorizedAddrs: string[];
+  hopSkips: number;
+  rejectNotAuthorized: boolean;
+  rejectNotPresent: boolean;
 }
 
 export interface SealStanza {

@@ -65,7 +65,7 @@ function stringHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export function toIncomingRequest(req: IncomingMessage, url: URL, path: string, body: Buffer): IncomingRequest {
+export function toIncomingRequest(req: IncomingMessage, url: URL, path: string, body: Buffer, remoteAddress: string): IncomingRequest {
   let operation = operationFor(req.method ?? 'GET', url.searchParams, req.headers['content-type']);
   const data: Record<string, unknown> = {};
   if (operation === 'read' || operation === 'list' || operation === 'delete' || operation === 'header') {
@@ -84,7 +84,7 @@ export function toIncomingRequest(req: IncomingMessage, url: URL, path: string, 
     clientToken: clientToken(req),
     wrapTtlSeconds: wrapTtl(req),
     headers: stringHeaders(req),
-    remoteAddress: req.socket.remoteAddress ?? '',
+    remoteAddress,
     remotePort: req.socket.remotePort,
     peerCertificate: peer && 'raw' in peer && peer.raw ? peer.raw : undefined,
     rawBody: body,

@@ -15,11 +15,15 @@ import { sealRoutes } from './raw/seal.js';
 import { healthRoutes } from './raw/health.js';
 import type { RawRoutes, RawServices } from './raw/types.js';
 import type { Forwarder } from './forward.js';
+import { clientAddress } from './client-address.js';
+import type { XForwardedForConfig } from '../config/types.js';
 
 export interface ApiHandlerDeps {
   core: Core;
   pipeline: Pipeline;
   maxRequestSize: number;
+  /** Trust X-Forwarded-For from a load balancer (first listener's settings). */
+  xForwardedFor?: XForwardedForConfig;
   log: (message: string) => void;
   rawRoutes?: RawRoutes[];
   services?: RawServices;
@@ -59,7 +63,7 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       await deps.forwarder.forward(req, res, path, await body());
       return;
     }
-    const incoming = toIncomingRequest(req, url, path, await body());
+    const incoming = toIncomingRequest(req, url, path, await body(), clientAddress(req, deps.xForwardedFor));
     const response = await deps.pipeline.handle(incoming);
     if (response.raw) {
       res.writeHead(response.raw.status, { 'Content-Type': response.raw.contentType, 'Cache-Control': 'no-store' });
