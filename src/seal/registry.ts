@@ -11,6 +11,8 @@ import { parsePkcs11Config, type Env, type FileReader } from './pkcs11/config.js
 import { createPkcs11Seal } from './pkcs11/seal.js';
 import { parseTransitSealConfig } from './transit/config.js';
 import { createTransitSeal } from './transit/seal.js';
+import { parseAwsKmsSealConfig } from './awskms/config.js';
+import { createAwsKmsSeal } from './awskms/seal.js';
 
 export type { Env } from './pkcs11/config.js';
 
@@ -25,6 +27,7 @@ const FACTORIES: ReadonlyMap<string, SealFactory> = new Map<string, SealFactory>
   ['shamir', () => createShamirSeal()],
   ['pkcs11', (options, deps) => createPkcs11Seal(parsePkcs11Config(options, deps.env, deps.files))],
   ['transit', (options, deps) => createTransitSeal(parseTransitSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))))],
+  ['awskms', (options, deps) => createAwsKmsSeal(parseAwsKmsSealConfig(options, deps.env))],
 ]);
 
 export function createSealFromStanza(stanza: SealStanza, deps: SealFactoryDeps): Seal {
