@@ -129,3 +129,17 @@ test('sys/seal needs a token and sudo: no token → 403 and the server stays uns
   assert.equal(res.status, 403);
   assert.equal((await dev.api.call('GET', 'sys/seal-status')).json.sealed, false);
 });
+
+test('sys/rotate/config reads Vault defaults, validates bounds and keeps the change', async () => {
+  const read = await dev.api.call('GET', 'sys/rotate/config');
+  assert.equal(read.status, 200);
+  assert.equal(read.json.data.max_operations, 3865470566);
+  assert.equal(read.json.data.enabled, true);
+  assert.equal((await dev.api.call('PUT', 'sys/rotate/config', { max_operations: 10 })).status, 400);
+  assert.equal((await dev.api.call('PUT', 'sys/rotate/config', { interval: '1h' })).status, 400);
+  assert.equal((await dev.api.call('PUT', 'sys/rotate/config', { max_operations: 2_000_000, interval: '48h' })).status, 204);
+  const after = (await dev.api.call('GET', 'sys/rotate/config')).json.data;
+  assert.equal(after.max_operations, 2_000_000);
+  assert.equal(after.interval, '48h0m0s');
+  assert.deepEqual((await dev.api.call('GET', 'sys/leader')).json, { ha_enabled: false });
+});
