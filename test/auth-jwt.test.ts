@@ -173,6 +173,20 @@ test('negative JWT logins are 400 with a useful message and leave no token behin
   assert.equal(await accessorCount(), before);
 });
 
+test('renewal re-checks the role: allowed while unchanged, refused once its policies change', async () => {
+  const jwt = await sign(issuer, { aud: 'arca', repository: 'acme/app', org: { groups: [] } });
+  const res = await login('jwt', 'ci', jwt);
+  assert.equal(res.status, 200, res.text);
+  const as = { 'X-Vault-Token': res.json.auth.client_token };
+  let renew = await server.api.call('POST', 'auth/token/renew-self', {}, as);
+  assert.equal(renew.status, 200, renew.text);
+  assert.equal((await server.api.call('POST', 'auth/jwt/role/ci', { token_policies: 'ci,extra' })).status, 204);
+  renew = await server.api.call('POST', 'auth/token/renew-self', {}, as);
+  assert.equal(renew.status, 400);
+  assert.deepEqual(renew.json.errors, ['policies have changed, not renewing']);
+  assert.equal((await server.api.call('POST', 'auth/jwt/role/ci', { token_policies: 'ci' })).status, 204);
+});
+
 test('JWKS URL: a rotated key (new kid) is picked up; the retired key stops working', async () => {
   const first = await makeKey('ES256', 'rot-1');
   const second = await makeKey('EdDSA', 'rot-2');

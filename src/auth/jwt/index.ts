@@ -28,9 +28,9 @@ export function createJwtBackend(deps: JwtBackendDeps): Backend {
       ...oidcPaths({ ...verify, states }),
     ],
     unauthenticatedPaths: ['login', 'oidc/auth_url', 'oidc/callback'],
-    async renewAuth(req, auth) {
+    async renewAuth(_req, auth) {
       const roleName = String(auth.internal?.role ?? auth.metadata.role ?? '');
-      const role = await readRole(req.storage, roleName);
+      const role = await readRole(deps.storage, roleName);
       if (!role) throw new InvalidRequest('role could not be found during renewal');
       if (!equivalentPolicies(role.token_policies, auth.policies)) throw new InvalidRequest('policies have changed, not renewing');
       return { ...auth, ttlSeconds: role.token_ttl || undefined, maxTtlSeconds: role.token_max_ttl || undefined, periodSeconds: role.token_period || undefined };
