@@ -21,6 +21,7 @@ import { createUserpassBackend } from '../auth/userpass/index.js';
 import { createAppRoleBackend } from '../auth/approle/index.js';
 import { createLdapBackend } from '../auth/ldap/index.js';
 import { createJwtBackend } from '../auth/jwt/index.js';
+import { createCertBackend } from '../auth/cert/index.js';
 import { createTokenBackend, sudoFromAcl } from '../auth/token/index.js';
 import { createExpirationManager } from '../core/expiration/manager.js';
 import type { TokenEntry } from '../core/tokens/entry.js';
@@ -152,6 +153,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('auth', 'ldap', (ctx) => createLdapBackend({ ...ctx, lockouts }));
   registry.register('auth', 'jwt', (ctx) => createJwtBackend(ctx));
   registry.register('auth', 'oidc', (ctx) => createJwtBackend(ctx));
+  registry.register('auth', 'cert', (ctx) => createCertBackend(ctx));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = instrumentPipeline(
