@@ -22,6 +22,9 @@ import { createAppRoleBackend } from '../auth/approle/index.js';
 import { createLdapBackend } from '../auth/ldap/index.js';
 import { createJwtBackend } from '../auth/jwt/index.js';
 import { createCertBackend } from '../auth/cert/index.js';
+import { createGithubBackend } from '../auth/github/index.js';
+import { createAwsBackend } from '../auth/aws/index.js';
+import { createKubernetesBackend } from '../auth/kubernetes/index.js';
 import { createTokenBackend, sudoFromAcl } from '../auth/token/index.js';
 import { createExpirationManager } from '../core/expiration/manager.js';
 import type { TokenEntry } from '../core/tokens/entry.js';
@@ -154,6 +157,9 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('auth', 'jwt', (ctx) => createJwtBackend(ctx));
   registry.register('auth', 'oidc', (ctx) => createJwtBackend(ctx));
   registry.register('auth', 'cert', (ctx) => createCertBackend(ctx));
+  registry.register('auth', 'github', (ctx) => createGithubBackend(ctx));
+  registry.register('auth', 'aws', (ctx) => createAwsBackend(ctx));
+  registry.register('auth', 'kubernetes', (ctx) => createKubernetesBackend(ctx));
   registry.register('auth', 'token', (ctx) => createTokenBackend({ tokens, storage: ctx.storage, mounts, systemLimits, leases: expiration, sudo: sudoFromAcl(acl) }));
 
   const pipeline = instrumentPipeline(
