@@ -15,6 +15,9 @@ import { makeServerCerts, type TestCerts } from './support/certs.js';
 import { defaultDevConfig } from '../src/config/index.js';
 import { startServer, type RunningServer } from '../src/server/run.js';
 import { createLogger } from '../src/util/log.js';
+import { Readable } from 'node:stream';
+import { COMMANDS } from '../src/cli/commands/index.js';
+import { runCli } from '../src/cli/run.js';
 
 const skip = requireSystem('tls', { install: 'Debian package openssl', present: () => commandExists('openssl') });
 
@@ -183,4 +186,32 @@ test('a pinned non-CA client certificate is trusted by itself', { skip }, async 
   const res = await login(clients.outsider, { name: 'pinned' });
   assert.equal(res.status, 200, JSON.stringify(res.json));
   assert.deepEqual(res.json.auth.policies, ['default', 'pinned']);
+});
+
+test('arca login -method=cert presents the client certificate over mutual TLS', { skip }, async () => {
+  const home = mkdtempSync(join(tmpdir(), 'arca-cert-cli-'));
+  const runArca = async (args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(COMMANDS, args, {
+      stdout: { write: (t: string) => { stdout += t; return true; } },
+      stderr: { write: (t: string) => { stderr += t; return true; } },
+      stdin: Readable.from([]),
+      env: { ARCA_ADDR: url, ARCA_CACERT: certs.caCert },
+      homeDir: home,
+      waitForStop: () => new Promise(() => {}),
+    });
+    return { code, stdout, stderr };
+  };
+  const ok = await runArca(['login', '-method=cert', '-format=json', `-client-cert=${join(dir, 'alice.pem')}`, `-client-key=${join(dir, 'alice.key')}`, 'name=web']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const auth = JSON.parse(ok.stdout).auth;
+  assert.equal(auth.metadata.cert_name, 'web');
+  assert.equal(readFileSync(join(home, '.arca-token'), 'utf8').trim(), auth.client_token);
+  const refused = await runArca(['login', '-method=cert', `-client-cert=${join(dir, 'outsider.pem')}`, `-client-key=${join(dir, 'outsider.key')}`, 'name=web']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /Code: 400\. Errors:\n\n\* invalid certificate or no client certificate supplied/);
+  const missing = await runArca(['login', '-method=cert']);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, 'cert login needs -client-cert and -client-key (or ARCA_CLIENT_CERT and ARCA_CLIENT_KEY)\n');
 });
