@@ -13,6 +13,8 @@ import { parseTransitSealConfig } from './transit/config.js';
 import { createTransitSeal } from './transit/seal.js';
 import { parseAwsKmsSealConfig } from './awskms/config.js';
 import { createAwsKmsSeal } from './awskms/seal.js';
+import { parseGcpCkmsSealConfig } from './gcpckms/config.js';
+import { createGcpCkmsSeal } from './gcpckms/seal.js';
 
 export type { Env } from './pkcs11/config.js';
 
@@ -28,6 +30,7 @@ const FACTORIES: ReadonlyMap<string, SealFactory> = new Map<string, SealFactory>
   ['pkcs11', (options, deps) => createPkcs11Seal(parsePkcs11Config(options, deps.env, deps.files))],
   ['transit', (options, deps) => createTransitSeal(parseTransitSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))))],
   ['awskms', (options, deps) => createAwsKmsSeal(parseAwsKmsSealConfig(options, deps.env))],
+  ['gcpckms', (options, deps) => createGcpCkmsSeal(parseGcpCkmsSealConfig(options, deps.env))],
 ]);
 
 export function createSealFromStanza(stanza: SealStanza, deps: SealFactoryDeps): Seal {
