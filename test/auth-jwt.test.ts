@@ -65,6 +65,10 @@ test('static public keys: RS256, ES256 and EdDSA logins; claims → metadata, gr
   assert.deepEqual(res.json.data.bound_claims, { repository: 'acme/*' });
   assert.deepEqual(res.json.data.token_policies, ['ci']);
 
+  // The groups claim feeds an external group whose policies the token then carries.
+  const accessor = (await server.api.call('GET', 'sys/auth')).json.data['jwt/'].accessor;
+  const ext = await server.api.call('POST', 'identity/group', { name: 'jwt-devs', type: 'external', policies: 'devs-policy' });
+  assert.equal((await server.api.call('POST', 'identity/group-alias', { name: 'devs', mount_accessor: accessor, canonical_id: ext.json.data.id })).status, 200);
   for (const key of [rsa, ec, ed]) {
     const jwt = await sign(issuer, { aud: 'arca', repository: 'acme/app', email: 'alice@acme.test', org: { groups: ['devs'] } }, key);
     res = await login('jwt', 'ci', jwt);
@@ -74,6 +78,14 @@ test('static public keys: RS256, ES256 and EdDSA logins; claims → metadata, gr
     assert.equal(res.json.auth.lease_duration, 600);
     assert.match(res.json.auth.entity_id, /^[0-9a-f-]{36}$/);
   }
+  // The external group's policy applies to the token (through its entity).
+  assert.equal((await server.api.call('PUT', 'sys/policies/acl/devs-policy', { policy: 'path "sys/policies/acl/devs-policy" { capabilities = ["read"] }' })).status, 204);
+  const asAlice = { 'X-Vault-Token': res.json.auth.client_token };
+  assert.equal((await server.api.call('GET', 'sys/policies/acl/devs-policy', undefined, asAlice)).status, 200);
+  // Once the groups claim no longer names the group, the next login drops the membership.
+  res = await login('jwt', 'ci', await sign(issuer, { aud: 'arca', repository: 'acme/app', org: { groups: [] } }));
+  assert.equal(res.status, 200, res.text);
+  assert.equal((await server.api.call('GET', 'sys/policies/acl/devs-policy', undefined, { 'X-Vault-Token': res.json.auth.client_token })).status, 403);
   const lookup = await server.api.call('GET', 'auth/token/lookup-self', undefined, { 'X-Vault-Token': res.json.auth.client_token });
   assert.equal(lookup.json.data.display_name, 'jwt-alice');
 });

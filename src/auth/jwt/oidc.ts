@@ -5,7 +5,7 @@
  * including its nonce. States live in memory for five minutes and are used once.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { InvalidRequest, PermissionDenied, UpstreamError } from '../../errors.js';
+import { InvalidRequest, PermissionDenied, TooManyRequests, UpstreamError } from '../../errors.js';
 import { path, type PathDef } from '../../framework/path.js';
 import { remoteAddressAllowed } from '../../core/tokens/cidr.js';
 import { readJwtConfig, type JwtConfig } from './config.js';
@@ -14,6 +14,8 @@ import { readRole } from './roles.js';
 import { authFromClaims, verifyToken, type VerifyDeps } from './verify.js';
 
 const STATE_TTL_MS = 5 * 60_000;
+/** auth_url is unauthenticated: bound the pending states so it cannot grow memory without limit. */
+const MAX_PENDING_STATES = 10_000;
 
 interface PendingState {
   role: string;
@@ -32,6 +34,7 @@ export function createStateStore(now: () => number = Date.now) {
   return {
     add(entry: Omit<PendingState, 'expiresAt'>): string {
       sweep();
+      if (states.size >= MAX_PENDING_STATES) throw new TooManyRequests('too many OIDC logins in progress; try again later');
       const id = b64url(randomBytes(24));
       states.set(id, { ...entry, expiresAt: now() + STATE_TTL_MS });
       return id;

@@ -75,7 +75,8 @@ export function authFromClaims(roleName: string, role: JwtRole, claims: Claims):
     metadata: { role: roleName, ...mapped },
     aliasName: alias,
     aliasMetadata: mapped,
-    groupAliases: groups.length > 0 ? groups : undefined,
+    // With a groups claim configured, an empty list still syncs (drops stale external-group membership).
+    groupAliases: role.groups_claim ? groups : undefined,
     internal: { role: roleName },
   });
 }
