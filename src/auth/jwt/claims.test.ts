@@ -40,6 +40,8 @@ test('mappings, user claim and groups claim', () => {
   rejects(() => mapClaims(claims, { obj: 'o' }), "error converting claim 'obj' to string");
   assert.equal(userClaimValue(claims, 'email'), 'a@example.org');
   rejects(() => userClaimValue(claims, 'sub'), 'claim "sub" not found in token');
+  assert.equal(userClaimValue({ u: { id: 'x' }, '/u/id': 'literal' }, '/u/id'), 'literal');
+  assert.equal(userClaimValue({ u: { id: 'x' } }, '/u/id', true), 'x');
   assert.deepEqual(groupsFromClaim(claims, 'groups'), ['g1', 'g2']);
   assert.deepEqual(groupsFromClaim({ groups: 'solo' }, 'groups'), ['solo']);
   rejects(() => groupsFromClaim({}, 'groups'), '"groups" claim not found in token');

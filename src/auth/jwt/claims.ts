@@ -77,9 +77,12 @@ export function mapClaims(claims: Claims, mappings: Record<string, string>): Rec
   return out;
 }
 
-/** The alias name from the user claim (Vault: "claim %q not found in token"). */
-export function userClaimValue(claims: Claims, userClaim: string): string {
-  const value = getClaim(claims, userClaim);
+/**
+ * The alias name from the user claim (Vault: "claim %q not found in token"). The user claim is a
+ * top-level name unless `jsonPointer` (Vault's user_claim_json_pointer) says it is a pointer.
+ */
+export function userClaimValue(claims: Claims, userClaim: string, jsonPointer = false): string {
+  const value = jsonPointer ? getClaim(claims, userClaim) : claims[userClaim];
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value !== 'string' || value === '') throw new InvalidRequest(`claim "${userClaim}" not found in token`);
   return value;

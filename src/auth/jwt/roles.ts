@@ -18,6 +18,7 @@ export interface JwtRole extends TokenParams {
   bound_claims_type: 'string' | 'glob';
   claim_mappings: Record<string, string>;
   user_claim: string;
+  user_claim_json_pointer?: boolean;
   groups_claim: string;
   oidc_scopes: string[];
   allowed_redirect_uris: string[];
@@ -37,6 +38,7 @@ const FIELDS = {
   bound_claims_type: { type: 'string' },
   claim_mappings: { type: 'map' },
   user_claim: { type: 'string' },
+  user_claim_json_pointer: { type: 'bool', description: 'Treat user_claim as a JSON pointer.' },
   groups_claim: { type: 'string' },
   oidc_scopes: { type: 'commaStringList' },
   allowed_redirect_uris: { type: 'commaStringList' },
@@ -99,7 +101,7 @@ async function writeRole(storage: BarrierStorage, d: RoleInput): Promise<undefin
   const current = await readRole(storage, d.name);
   const base: JwtRole = current ?? {
     v: JWT_ROLE_VERSION, role_type: 'oidc', bound_audiences: [], bound_subject: '', bound_claims: {}, bound_claims_type: 'string',
-    claim_mappings: {}, user_claim: '', groups_claim: '', oidc_scopes: [], allowed_redirect_uris: [],
+    claim_mappings: {}, user_claim: '', user_claim_json_pointer: false, groups_claim: '', oidc_scopes: [], allowed_redirect_uris: [],
     clock_skew_leeway: 0, expiration_leeway: 0, not_before_leeway: 0, verbose_oidc_logging: false, max_age: 0,
     ...parseTokenParams({}),
   };
@@ -123,6 +125,7 @@ async function writeRole(storage: BarrierStorage, d: RoleInput): Promise<undefin
     }
     role.claim_mappings = mappings;
   }
+  if (d.user_claim_json_pointer !== undefined) role.user_claim_json_pointer = d.user_claim_json_pointer;
   if (d.verbose_oidc_logging !== undefined) role.verbose_oidc_logging = d.verbose_oidc_logging;
   if (d.max_age !== undefined) role.max_age = d.max_age;
   role.clock_skew_leeway = leeway('clock_skew_leeway', d.clock_skew_leeway, role.clock_skew_leeway);

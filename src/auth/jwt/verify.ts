@@ -67,7 +67,7 @@ export async function verifyToken(deps: VerifyDeps, cfg: JwtConfig, role: JwtRol
 
 /** The login result Vault builds from a role and validated claims. */
 export function authFromClaims(roleName: string, role: JwtRole, claims: Claims): AuthResult {
-  const alias = userClaimValue(claims, role.user_claim);
+  const alias = userClaimValue(claims, role.user_claim, role.user_claim_json_pointer ?? false);
   const mapped = mapClaims(claims, role.claim_mappings);
   const groups = groupsFromClaim(claims, role.groups_claim);
   return authResultFrom(role, {
