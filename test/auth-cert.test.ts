@@ -214,4 +214,7 @@ test('arca login -method=cert presents the client certificate over mutual TLS', 
   const missing = await runArca(['login', '-method=cert']);
   assert.equal(missing.code, 1);
   assert.equal(missing.stderr, 'cert login needs -client-cert and -client-key (or ARCA_CLIENT_CERT and ARCA_CLIENT_KEY)\n');
+  const unreadable = await runArca(['login', '-method=cert', `-client-cert=${join(dir, 'absent.pem')}`, `-client-key=${join(dir, 'alice.key')}`]);
+  assert.equal(unreadable.code, 1);
+  assert.equal(unreadable.stderr, 'cannot read the CA, client certificate or key file: ENOENT\n');
 });

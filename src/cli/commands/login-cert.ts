@@ -19,13 +19,18 @@ export async function loginWithCert(input: LoginMethodInput): Promise<Secret> {
   const url = new URL(`${input.client.address}/v1/auth/${input.mount}/login`);
   if (url.protocol !== 'https:') throw new LoginUsageError('cert login needs an https:// address');
   const body = Buffer.from(JSON.stringify(input.params.name ? { name: input.params.name } : {}));
-  const ca = input.settings.caCertFile ? readFileSync(input.settings.caCertFile) : undefined;
+  let files: { ca?: Buffer; cert: Buffer; key: Buffer };
+  try {
+    files = { ca: input.settings.caCertFile ? readFileSync(input.settings.caCertFile) : undefined, cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  } catch (err) {
+    throw new LoginUsageError(`cannot read the CA, client certificate or key file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
   return new Promise<Secret>((resolve, reject) => {
     const req = request(url, {
       method: 'POST',
-      ca,
-      cert: readFileSync(certFile),
-      key: readFileSync(keyFile),
+      ca: files.ca,
+      cert: files.cert,
+      key: files.key,
       rejectUnauthorized: !input.settings.skipVerify,
       agent: false,
       headers: { 'Content-Type': 'application/json', 'Content-Length': String(body.length), 'X-Vault-Request': 'true' },

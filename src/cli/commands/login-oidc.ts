@@ -44,10 +44,10 @@ export async function loginWithOidc(input: LoginMethodInput): Promise<Secret> {
     settle.resolve(url.searchParams);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => reject(new LoginUsageError(`cannot listen on ${listenAddress}:${port} for the OIDC callback: ${err.message}`)));
     server.listen(port, listenAddress, () => resolve());
   });
-  const timer = setTimeout(() => settle.reject(new Error('timed out waiting for the OIDC provider callback')), WAIT_MS);
+  const timer = setTimeout(() => settle.reject(new LoginUsageError('timed out waiting for the OIDC provider callback')), WAIT_MS);
   try {
     const start = await input.client.post(`auth/${input.mount}/oidc/auth_url`, { role: p.role ?? '', redirect_uri: redirectUri, client_nonce: clientNonce });
     const authUrl = String(((start.body as Secret).data ?? {}).auth_url ?? '');
