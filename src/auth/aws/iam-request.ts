@@ -10,7 +10,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { InvalidRequest } from '../../errors.js';
 
 export const SERVER_ID_HEADER = 'x-vault-aws-iam-server-id';
-const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'trailer', 'expect']);
 const MAX_HEADERS = 32;
 
 export interface IamLoginInput {
