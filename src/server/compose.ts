@@ -139,7 +139,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const ha = setupHa(config, storage, core, logger, () => boundAddress);
   registry.register('mounts', 'system', () => createSysBackend({
     core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies,
-    audit, metrics: { registry: metrics.registry, telemetry: config.telemetry },
+    audit, metrics: { registry: metrics.registry, telemetry: config.telemetry }, identity: identity.resolver,
   }, [...CORE_SYS_GROUPS, lockedUsersPaths(lockouts)]));
   registerCollectors(metrics, {
     sealed: () => core.sealed,

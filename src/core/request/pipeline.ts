@@ -12,6 +12,7 @@ import type { MountManager, LiveMount } from '../mounts/manager.js';
 import type { TokenEntry } from '../tokens/entry.js';
 import { authBlock, remainingTtl } from '../tokens/auth-block.js';
 import { tokenParamsForLogin } from '../tokens/mint.js';
+import { effectivePolicies } from '../policy/effective.js';
 import type { AclProvider, AuditSink, IdentityResolver, LeaseRegistrar, ResponseWrapper } from './ports.js';
 
 export interface PipelineDeps {
@@ -59,8 +60,7 @@ export function createPipeline(deps: PipelineDeps) {
   async function checkAcl(req: LogicalRequest, mount: LiveMount, entry: TokenEntry): Promise<void> {
     if (req.caller?.isRoot) return;
     if (!deps.acl) throw new PermissionDenied();
-    const identityPolicies = deps.identity && entry.entityId ? await deps.identity.policiesFor(entry.entityId) : [];
-    const acl = await deps.acl.aclFor(identityPolicies.length > 0 ? [...entry.policies, ...identityPolicies] : entry.policies);
+    const acl = await deps.acl.aclFor(await effectivePolicies(entry.policies, entry.entityId, deps.identity));
     const decision = acl.allowOperation({
       path: req.path, operation: req.operation, data: req.data, wrapTtlSeconds: req.wrapTtlSeconds,
     });

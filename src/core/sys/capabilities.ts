@@ -4,6 +4,7 @@
  * `capabilities` when exactly one path was asked (Vault's backwards compatibility).
  * Capabilities are evaluated like a LIST request; root tokens report `["root"]`.
  */
+import { effectivePolicies } from '../policy/effective.js';
 import { InvalidRequest } from '../../errors.js';
 import type { LogicalResponse } from '../../framework/logical.js';
 import { path } from '../../framework/path.js';
@@ -33,9 +34,9 @@ function capabilitiesPathsFor(ctx: SysContext, acls: PolicyAclProvider) {
     return { data: out };
   }
 
-  function policiesOf(entry: TokenEntry | undefined, what: 'token' | 'accessor'): string[] {
+  function policiesOf(entry: TokenEntry | undefined, what: 'token' | 'accessor'): Promise<string[]> {
     if (!entry) throw new InvalidRequest(`invalid ${what}`);
-    return entry.policies;
+    return effectivePolicies(entry.policies, entry.entityId, ctx.identity);
   }
 
   return {
@@ -47,7 +48,7 @@ function capabilitiesPathsFor(ctx: SysContext, acls: PolicyAclProvider) {
         operations: {
           update: async (_req, data) => {
             if (!data.token) throw new InvalidRequest('missing token');
-            return respond(policiesOf(await ctx.core.tokens.lookup(data.token), 'token'), data);
+            return respond(await policiesOf(await ctx.core.tokens.lookup(data.token), 'token'), data);
           },
         },
       }),
@@ -58,7 +59,7 @@ function capabilitiesPathsFor(ctx: SysContext, acls: PolicyAclProvider) {
         operations: {
           update: async (req, data) => {
             if (!req.caller) throw new InvalidRequest('missing token');
-            return respond(req.caller.policies, data);
+            return respond(await effectivePolicies(req.caller.policies, req.caller.entityId, ctx.identity), data);
           },
         },
       }),
@@ -69,7 +70,7 @@ function capabilitiesPathsFor(ctx: SysContext, acls: PolicyAclProvider) {
         operations: {
           update: async (_req, data) => {
             if (!data.accessor) throw new InvalidRequest('missing accessor');
-            return respond(policiesOf(await ctx.core.tokens.lookupByAccessor(data.accessor), 'accessor'), data);
+            return respond(await policiesOf(await ctx.core.tokens.lookupByAccessor(data.accessor), 'accessor'), data);
           },
         },
       }),

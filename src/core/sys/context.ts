@@ -1,5 +1,6 @@
 /** What sys/ path groups may use. Composed once in the server's composition root. */
 import type { Core } from '../core.js';
+import type { IdentityResolver } from '../request/ports.js';
 import type { MountManager } from '../mounts/manager.js';
 import type { BackendRegistry } from '../mounts/registry.js';
 import type { PolicyAclProvider } from '../policy/acl-cache.js';
@@ -24,6 +25,8 @@ export interface SysContext {
   wrapping?: ResponseWrapping;
   /** Lease management (sys/leases/*, sys/renew, sys/revoke*). */
   expiration?: ExpirationManager;
+  /** Identity policies for ACL views of a token (sys/capabilities*, sys/internal/ui/mounts). */
+  identity?: IdentityResolver;
   /** HA cluster view (sys/ha-status). */
   ha?: { nodes(): Promise<Record<string, unknown>[]> };
   /** Password policies (sys/policies/password/*). */

@@ -5,6 +5,7 @@
  * caller's ACL grants inside a mount is enough, so the paths are unauthenticated in the
  * backend and the token is checked here.
  */
+import { effectivePolicies } from '../policy/effective.js';
 import { PermissionDenied } from '../../errors.js';
 import { path } from '../../framework/path.js';
 import type { LogicalRequest } from '../../framework/logical.js';
@@ -35,7 +36,7 @@ export function internalUiPaths(ctx: SysContext) {
    */
   async function accessCheck(token: TokenEntry): Promise<(entry: MountEntry) => boolean> {
     if (!ctx.acl) return () => token.policies.includes('root');
-    const acl = await ctx.acl.aclFor(token.policies);
+    const acl = await ctx.acl.aclFor(await effectivePolicies(token.policies, token.entityId, ctx.identity));
     if (acl.isRoot) return () => true;
     return (entry) => acl.hasAccessUnder(fullMountPath(entry));
   }
