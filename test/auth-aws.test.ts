@@ -8,7 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDevServer, type DevServer, type Api } from './support/server.js';
+import { createRequire } from 'node:module';
 import { startAwsStsStandin, signGetCallerIdentity, type AwsCredentials } from './standins/aws-sts-standin.js';
+
+const nodeVault = createRequire(import.meta.url)('node-vault') as (options: { endpoint: string; apiVersion?: string }) => Record<string, any>;
 
 let dev: DevServer;
 let api: Api;
@@ -176,4 +179,11 @@ test('principal outside the bound pattern: 403, no token', async () => {
 test('malformed ARN or a second Arn element from STS: 400, no token', async () => {
   await refused({ role: 'dev', ...(await sign(badArn)) }, 400, 'unrecognized');
   await refused({ role: 'dev', ...(await sign(twoArns)) }, 400, 'unrecognized STS response');
+});
+
+test('node-vault awsIamLogin works unchanged', async () => {
+  const client = nodeVault({ endpoint: api.url });
+  const res = await client.awsIamLogin({ role: 'dev', ...(await sign(alice)) });
+  assert.deepEqual(res.auth.policies, ['default', 'dev-read']);
+  assert.equal(client.token, res.auth.client_token);
 });

@@ -8,7 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDevServer, type DevServer, type Api } from './support/server.js';
+import { createRequire } from 'node:module';
 import { startGithubStandin, type StandinGithubUser } from './standins/github-standin.js';
+
+const nodeVault = createRequire(import.meta.url)('node-vault') as (options: { endpoint: string; apiVersion?: string }) => Record<string, any>;
 
 let dev: DevServer;
 let api: Api;
@@ -147,4 +150,12 @@ test('config refuses an unknown organization and a base_url with a query', async
   const query = await api.call('POST', 'auth/github/config', { base_url: `${gh.baseUrl}?x=1` });
   assert.equal(query.status, 400);
   assert.equal((await api.call('GET', 'auth/github/config')).json.data.organization, 'arca-org');
+});
+
+test('node-vault githubLogin works unchanged', async () => {
+  const client = nodeVault({ endpoint: api.url });
+  const res = await client.githubLogin({ token: 'ghp_alice' });
+  assert.ok(res.auth.client_token);
+  assert.equal(client.token, res.auth.client_token);
+  assert.ok(res.auth.policies.includes('platform'));
 });

@@ -14,7 +14,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { commandExists, requireSystem } from './support/requires.js';
 import { makeServerCerts } from './support/certs.js';
 import { startDevServer, type DevServer, type Api } from './support/server.js';
+import { createRequire } from 'node:module';
 import { startKubernetesStandin, signServiceAccountJwt } from './standins/kubernetes-standin.js';
+
+const nodeVault = createRequire(import.meta.url)('node-vault') as (options: { endpoint: string; apiVersion?: string }) => Record<string, any>;
 
 const skip = requireSystem('kubernetes auth (TokenReview stand-in certificates)', { install: 'Debian package openssl', present: () => commandExists('openssl') });
 
@@ -161,4 +164,11 @@ test('renewal refuses once the role is gone', { skip }, async () => {
   const renew = await api.call('POST', 'auth/token/renew-self', {}, { 'X-Vault-Token': res.json.auth.client_token });
   assert.equal(renew.status, 400);
   assert.match(renew.json.errors[0], /role no longer exists/);
+});
+
+test('node-vault kubernetesLogin works unchanged', { skip }, async () => {
+  const client = nodeVault({ endpoint: api.url });
+  const res = await client.kubernetesLogin({ mount_point: 'kubernetes', role: 'app', jwt: k8s.token(app, { audiences: ['arca'] }) });
+  assert.deepEqual(res.auth.policies, ['app-read', 'default']);
+  assert.equal(client.token, res.auth.client_token);
 });
