@@ -15,6 +15,8 @@ import { parseAwsKmsSealConfig } from './awskms/config.js';
 import { createAwsKmsSeal } from './awskms/seal.js';
 import { parseGcpCkmsSealConfig } from './gcpckms/config.js';
 import { createGcpCkmsSeal } from './gcpckms/seal.js';
+import { parseAzureKeyVaultSealConfig } from './azurekeyvault/config.js';
+import { createAzureKeyVaultSeal } from './azurekeyvault/seal.js';
 
 export type { Env } from './pkcs11/config.js';
 
@@ -31,6 +33,7 @@ const FACTORIES: ReadonlyMap<string, SealFactory> = new Map<string, SealFactory>
   ['transit', (options, deps) => createTransitSeal(parseTransitSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))))],
   ['awskms', (options, deps) => createAwsKmsSeal(parseAwsKmsSealConfig(options, deps.env))],
   ['gcpckms', (options, deps) => createGcpCkmsSeal(parseGcpCkmsSealConfig(options, deps.env))],
+  ['azurekeyvault', (options, deps) => createAzureKeyVaultSeal(parseAzureKeyVaultSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))))],
 ]);
 
 export function createSealFromStanza(stanza: SealStanza, deps: SealFactoryDeps): Seal {
