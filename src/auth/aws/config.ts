@@ -31,7 +31,12 @@ export function stsEndpoint(cfg: AwsClientConfig): URL {
   return new URL(cfg.sts_endpoint || DEFAULT_STS_ENDPOINT);
 }
 
-export const stsRegion = (cfg: AwsClientConfig) => cfg.sts_region || DEFAULT_STS_REGION;
+/** sts_region, else the region a regional endpoint's host names (sts.eu-west-1.amazonaws.com), else us-east-1. */
+export function stsRegion(cfg: AwsClientConfig): string {
+  if (cfg.sts_region) return cfg.sts_region;
+  const regional = /^sts(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com(?:\.cn)?$/.exec(stsEndpoint(cfg).hostname);
+  return regional ? regional[1] : DEFAULT_STS_REGION;
+}
 
 function checkEndpoint(raw: string): string {
   if (raw === '') return '';
@@ -77,7 +82,6 @@ export function configPaths(deps: { storage: BarrierStorage }): PathDef<any>[] {
       next.sts_region = d.sts_region;
     }
     if (d.iam_server_id_header_value !== undefined) next.iam_server_id_header_value = d.iam_server_id_header_value;
-    if (next.sts_endpoint !== '' && next.sts_region === '') throw new InvalidRequest('sts_region is required when sts_endpoint is set');
     await putJson(storage, 'config/client', next);
     return undefined;
   }
