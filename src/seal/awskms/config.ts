@@ -18,7 +18,7 @@ export interface AwsKmsSealConfig {
 
 export const KNOWN_PARAMETERS: readonly string[] = [
   'region', 'kms_key_id', 'endpoint', 'access_key', 'secret_key', 'session_token',
-  'shared_creds_filename', 'shared_creds_profile', 'name', 'priority', 'disabled',
+  'name', 'priority', 'disabled',
 ];
 
 const ENV_FALLBACKS: Readonly<Record<string, readonly string[]>> = {
