@@ -159,3 +159,27 @@ test('node-vault githubLogin works unchanged', async () => {
   assert.equal(client.token, res.auth.client_token);
   assert.ok(res.auth.policies.includes('platform'));
 });
+
+test('arca login -method=github takes the token from VAULT_AUTH_GITHUB_TOKEN and stores the new token', async () => {
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { Readable } = await import('node:stream');
+  const { runCli } = await import('../src/cli/run.js');
+  const { COMMANDS } = await import('../src/cli/commands/index.js');
+  const home = mkdtempSync(join(tmpdir(), 'arca-gh-login-'));
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(COMMANDS, ['login', '-method=github', '-format=json'], {
+    stdout: { write: (t: string) => { stdout += t; return true; } },
+    stderr: { write: (t: string) => { stderr += t; return true; } },
+    stdin: Readable.from([]),
+    env: { ARCA_ADDR: dev.server.addresses[0], VAULT_AUTH_GITHUB_TOKEN: 'ghp_alice' },
+    homeDir: home,
+    waitForStop: () => new Promise(() => {}),
+  });
+  assert.equal(code, 0, stderr);
+  const token = JSON.parse(stdout).auth.client_token as string;
+  assert.equal(readFileSync(join(home, '.arca-token'), 'utf8').trim(), token);
+  assert.ok(JSON.parse(stdout).auth.policies.includes('alice-pol'));
+});

@@ -42,6 +42,18 @@ export const LOGIN_METHODS: Record<string, LoginHandler> = {
   },
   cert: loginWithCert,
   oidc: loginWithOidc,
+  async github(input) {
+    // Vault's CLI also reads the token from VAULT_AUTH_GITHUB_TOKEN.
+    const token = input.params.token ?? input.ctx.env.VAULT_AUTH_GITHUB_TOKEN ?? await secretParam(input, 'token', 'GitHub Personal Access Token (will be hidden): ');
+    const res = await input.client.post(`auth/${input.mount}/login`, { token });
+    return res.body as Secret;
+  },
+  async kubernetes(input) {
+    const role = required(input.params, 'role', 'e.g. role=app');
+    const jwt = await secretParam(input, 'jwt', 'Service account JWT (will be hidden): ');
+    const res = await input.client.post(`auth/${input.mount}/login`, { role, jwt });
+    return res.body as Secret;
+  },
   async jwt(input) {
     const jwt = await secretParam(input, 'jwt', 'JWT (will be hidden): ');
     const res = await input.client.post(`auth/${input.mount}/login`, { role: input.params.role ?? '', jwt });
