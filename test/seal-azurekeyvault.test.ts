@@ -41,6 +41,8 @@ describe('azurekeyvault config', () => {
     assert.equal(parseAzureKeyVaultSealConfig({}, { ...env, AZURE_AD_RESOURCE: 'managedhsm.azure.net' }).vaultUrl, 'https://arca-kv.managedhsm.azure.net');
     const msi = parseAzureKeyVaultSealConfig({ vault_name: 'kv1', key_name: 'k' }, {});
     assert.equal(msi.clientSecret, undefined);
+    const w = parseAzureKeyVaultSealConfig({}, { AZUREKEYVAULT_WRAPPER_VAULT_NAME: 'wkv', AZUREKEYVAULT_WRAPPER_KEY_NAME: 'wk' });
+    assert.deepEqual([w.vaultUrl, w.keyName], ['https://wkv.vault.azure.net', 'wk']);
   });
 
   test('missing names, bad environments, plain-http overrides and unknown parameters are refused', () => {

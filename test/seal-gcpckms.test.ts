@@ -43,10 +43,12 @@ describe('gcpckms config', () => {
     const d = parseGcpCkmsSealConfig({ project: 'p2', crypto_key: 'k2', endpoint: 'http://127.0.0.1:9' }, env);
     assert.equal(d.keyName, 'projects/p2/locations/europe-west1/keyRings/ring/cryptoKeys/k2');
     assert.deepEqual(d.endpoint, { protocol: 'http', host: '127.0.0.1', port: 9 });
+    const w = parseGcpCkmsSealConfig({}, { GCPCKMS_WRAPPER_PROJECT: 'wp', GCPCKMS_WRAPPER_LOCATION: 'wl', GCPCKMS_WRAPPER_KEY_RING: 'wr', GCPCKMS_WRAPPER_CRYPTO_KEY: 'wk' });
+    assert.equal(w.keyName, 'projects/wp/locations/wl/keyRings/wr/cryptoKeys/wk');
   });
 
   test('missing parameters, path-like ids and unknown parameters are refused', () => {
-    assert.throws(() => parseGcpCkmsSealConfig({ region: 'r', key_ring: 'k', crypto_key: 'c' }, {}), (e: unknown) => e instanceof InvalidRequest && /missing project \(or GOOGLE_PROJECT\)/.test(e.message));
+    assert.throws(() => parseGcpCkmsSealConfig({ region: 'r', key_ring: 'k', crypto_key: 'c' }, {}), (e: unknown) => e instanceof InvalidRequest && /missing project \(or GOOGLE_PROJECT \/ GCPCKMS_WRAPPER_PROJECT\)/.test(e.message));
     assert.throws(() => parseGcpCkmsSealConfig({ project: 'p', region: 'r', key_ring: 'k/../x', crypto_key: 'c' }, {}), InvalidRequest);
     assert.throws(() => parseGcpCkmsSealConfig({ project: 'p', region: 'r', key_ring: 'k', crypto_key: 'c', bogus: '1' }, {}), /unknown parameter "bogus"/);
   });

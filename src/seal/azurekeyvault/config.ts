@@ -4,7 +4,8 @@
  * AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_ENVIRONMENT (default AZUREPUBLICCLOUD),
  * AZURE_AD_RESOURCE (`resource`, default the environment's Key Vault suffix, vault.azure.net;
  * managedhsm.azure.net for Managed HSM), VAULT_AZUREKEYVAULT_VAULT_NAME,
- * VAULT_AZUREKEYVAULT_KEY_NAME. Without a client secret the seal uses managed identity (MSI).
+ * VAULT_AZUREKEYVAULT_KEY_NAME (then go-kms-wrapping's AZUREKEYVAULT_WRAPPER_VAULT_NAME /
+ * _KEY_NAME). Without a client secret the seal uses managed identity (MSI).
  *
  * Arca additions for private endpoints and the test stand-in (Vault has none of these):
  * `vault_url` (replaces https://<vault_name>.<resource>; the Key Vault challenge's resource is
@@ -50,8 +51,8 @@ const ENV_FALLBACKS: Readonly<Record<string, readonly string[]>> = {
   client_secret: ['AZURE_CLIENT_SECRET'],
   environment: ['AZURE_ENVIRONMENT'],
   resource: ['AZURE_AD_RESOURCE'],
-  vault_name: ['VAULT_AZUREKEYVAULT_VAULT_NAME'],
-  key_name: ['VAULT_AZUREKEYVAULT_KEY_NAME'],
+  vault_name: ['VAULT_AZUREKEYVAULT_VAULT_NAME', 'AZUREKEYVAULT_WRAPPER_VAULT_NAME'],
+  key_name: ['VAULT_AZUREKEYVAULT_KEY_NAME', 'AZUREKEYVAULT_WRAPPER_KEY_NAME'],
 };
 
 function httpsUrl(value: string, name: string): string {

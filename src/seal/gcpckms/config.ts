@@ -3,7 +3,8 @@
  * one falls back to the environment the composition root passes in: GOOGLE_PROJECT,
  * GOOGLE_REGION, VAULT_GCPCKMS_SEAL_KEY_RING, VAULT_GCPCKMS_SEAL_CRYPTO_KEY, and for
  * `credentials` (a service-account JSON file path) GOOGLE_CREDENTIALS then
- * GOOGLE_APPLICATION_CREDENTIALS; with none, the SDK's Application Default Credentials.
+ * GOOGLE_APPLICATION_CREDENTIALS; with none, the SDK's Application Default Credentials. The
+ * go-kms-wrapping names (GCPCKMS_WRAPPER_PROJECT/_LOCATION/_KEY_RING/_CRYPTO_KEY) come last.
  *
  * `endpoint` is an Arca addition (Vault's gcpckms has none): a URL such as
  * http://127.0.0.1:8080 sends the SDK's REST transport (`fallback`) there, with `protocol`
@@ -31,10 +32,10 @@ export const KNOWN_PARAMETERS: readonly string[] = [
 ];
 
 const ENV_FALLBACKS: Readonly<Record<string, readonly string[]>> = {
-  project: ['GOOGLE_PROJECT'],
-  region: ['GOOGLE_REGION'],
-  key_ring: ['VAULT_GCPCKMS_SEAL_KEY_RING'],
-  crypto_key: ['VAULT_GCPCKMS_SEAL_CRYPTO_KEY'],
+  project: ['GOOGLE_PROJECT', 'GCPCKMS_WRAPPER_PROJECT'],
+  region: ['GOOGLE_REGION', 'GCPCKMS_WRAPPER_LOCATION'],
+  key_ring: ['VAULT_GCPCKMS_SEAL_KEY_RING', 'GCPCKMS_WRAPPER_KEY_RING'],
+  crypto_key: ['VAULT_GCPCKMS_SEAL_CRYPTO_KEY', 'GCPCKMS_WRAPPER_CRYPTO_KEY'],
   credentials: ['GOOGLE_CREDENTIALS', 'GOOGLE_APPLICATION_CREDENTIALS'],
 };
 
