@@ -6,7 +6,7 @@
  * envelope retries throttling and network faults itself and fails fast on the rest.
  */
 import { DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { createEnvelopeSeal, networkCode, type KmsFailure, type RetryPolicy } from './envelope.js';
+import { createEnvelopeSeal, networkCode, type KmsFailure, type RetryPolicy } from '../envelope.js';
 import type { AwsKmsSealConfig } from './config.js';
 
 const THROTTLED = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException', 'KMSInternalException', 'DependencyTimeoutException']);

@@ -9,7 +9,7 @@
  */
 import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CryptographyClient, KeyClient } from '@azure/keyvault-keys';
-import { createEnvelopeSeal, networkCode, type KmsFailure, type RetryPolicy } from '../awskms/envelope.js';
+import { createEnvelopeSeal, networkCode, type KmsFailure, type RetryPolicy } from '../envelope.js';
 import type { AzureKeyVaultSealConfig } from './config.js';
 
 const WRAP_ALGORITHM = 'RSA-OAEP-256';

@@ -8,7 +8,7 @@
  * envelope retries RESOURCE_EXHAUSTED / UNAVAILABLE / network faults and fails fast otherwise.
  */
 import { KeyManagementServiceClient } from '@google-cloud/kms';
-import { createEnvelopeSeal, networkCode, type KmsFailure, type RetryPolicy } from '../awskms/envelope.js';
+import { createEnvelopeSeal, networkCode, type KmsFailure, type RetryPolicy } from '../envelope.js';
 import type { GcpCkmsSealConfig } from './config.js';
 
 /** google.rpc.Code: numbers (gRPC transport) and names (REST bodies) → failure kind. */

@@ -14,10 +14,11 @@
  * key or a denied request changes nothing). A KMS refusing the wrapped key, or GCM failing, is
  * the one generic IntegrityError.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { ArcaError, IntegrityError, UpstreamError } from '../../errors.js';
-import type { Seal, SealType, SealWrapper } from '../types.js';
-import { decodeWrapperBlob, encodeWrapperBlob, WRAPPER_MECHANISMS } from '../wrapper-blob.js';
+import { randomBytes } from 'node:crypto';
+import { aeadOpen, aeadSeal, GCM_NONCE_LENGTH, GCM_TAG_LENGTH } from '../crypto/aead.js';
+import { ArcaError, IntegrityError, UpstreamError } from '../errors.js';
+import type { Seal, SealType, SealWrapper } from './types.js';
+import { decodeWrapperBlob, encodeWrapperBlob, WRAPPER_MECHANISMS } from './wrapper-blob.js';
 
 export type KmsFailureKind = 'throttled' | 'network' | 'disabled' | 'denied' | 'not_found' | 'invalid_ciphertext' | 'other';
 
@@ -57,8 +58,8 @@ export interface EnvelopeSealOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const IV_BYTES = GCM_NONCE_LENGTH;
+const TAG_BYTES = GCM_TAG_LENGTH;
 const DATA_KEY_BYTES = 32;
 const SELF_TEST = Buffer.from([0x01]);
 
@@ -109,10 +110,7 @@ export function createEnvelopeSeal(options: EnvelopeSealOptions) {
       checkOpen();
       const dataKey = randomBytes(DATA_KEY_BYTES);
       try {
-        const iv = randomBytes(IV_BYTES);
-        const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
-        if (aad && aad.length > 0) cipher.setAAD(aad);
-        const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+        const { nonce: iv, ciphertext } = aeadSeal(dataKey, plaintext, aad);
         const { keyId, wrappedKey } = await call(() => backend.wrap(dataKey));
         if (!keyId || wrappedKey.length === 0) throw new UpstreamError(`${type} seal: ${service} returned no wrapped key`);
         lastKeyId = keyId;
@@ -129,16 +127,7 @@ export function createEnvelopeSeal(options: EnvelopeSealOptions) {
       const dataKey = Buffer.from(await call(() => backend.unwrap(blob.keyId, Buffer.from(blob.wrappedKey))));
       try {
         if (dataKey.length !== DATA_KEY_BYTES) throw new IntegrityError();
-        const body = blob.ciphertext.subarray(0, blob.ciphertext.length - TAG_BYTES);
-        const tag = blob.ciphertext.subarray(blob.ciphertext.length - TAG_BYTES);
-        const decipher = createDecipheriv('aes-256-gcm', dataKey, blob.iv);
-        decipher.setAuthTag(tag);
-        if (aad && aad.length > 0) decipher.setAAD(aad);
-        try {
-          return Buffer.concat([decipher.update(body), decipher.final()]);
-        } catch {
-          throw new IntegrityError();
-        }
+        return aeadOpen(dataKey, blob.iv, blob.ciphertext, aad);
       } finally {
         dataKey.fill(0);
       }

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { IntegrityError, UpstreamError } from '../../errors.js';
-import { decodeWrapperBlob, encodeWrapperBlob, WRAPPER_MECHANISMS } from '../wrapper-blob.js';
+import { IntegrityError, UpstreamError } from '../errors.js';
+import { decodeWrapperBlob, encodeWrapperBlob, WRAPPER_MECHANISMS } from './wrapper-blob.js';
 import { createEnvelopeSeal, networkCode, type KmsBackend, type KmsFailure } from './envelope.js';
 
 /** A fake KMS: AES-256-GCM under a local key; `script` makes the next calls fail. */
