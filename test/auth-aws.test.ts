@@ -187,3 +187,33 @@ test('node-vault awsIamLogin works unchanged', async () => {
   assert.deepEqual(res.auth.policies, ['default', 'dev-read']);
   assert.equal(client.token, res.auth.client_token);
 });
+
+test('arca login -method=aws signs GetCallerIdentity itself (SigV4 over node:crypto) and logs in', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { Readable } = await import('node:stream');
+  const { runCli } = await import('../src/cli/run.js');
+  const { COMMANDS } = await import('../src/cli/commands/index.js');
+  const run = async (args: string[], env: Record<string, string>) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(COMMANDS, args, {
+      stdout: { write: (t: string) => { stdout += t; return true; } },
+      stderr: { write: (t: string) => { stderr += t; return true; } },
+      stdin: Readable.from([]),
+      env: { ARCA_ADDR: dev.server.addresses[0], ...env },
+      homeDir: mkdtempSync(join(tmpdir(), 'arca-aws-login-')),
+      waitForStop: () => new Promise(() => {}),
+    });
+    return { code, stdout, stderr };
+  };
+  const args = ['login', '-method=aws', '-format=json', 'role=dev', `sts_endpoint=${sts.endpoint}`, `header_value=${SERVER_ID}`];
+  const ok = await run(args, { AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: alice.secretAccessKey });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.ok(JSON.parse(ok.stdout).auth.policies.includes('dev-read'));
+  const wrong = await run(args, { AWS_ACCESS_KEY_ID: alice.accessKeyId, AWS_SECRET_ACCESS_KEY: 'not-the-secret' });
+  assert.equal(wrong.code, 2, 'a signature STS refuses is a failed login');
+  const none = await run(args, {});
+  assert.equal(none.code, 1);
+});

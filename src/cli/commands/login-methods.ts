@@ -7,6 +7,7 @@
 import type { Secret } from '../format.js';
 import { readSecret } from '../prompt.js';
 import { loginWithCert } from './login-cert.js';
+import { signedCallerIdentityLogin } from '../aws-sigv4.js';
 import { loginWithOidc } from './login-oidc.js';
 import { LoginUsageError, type LoginHandler, type LoginMethodInput } from './login-types.js';
 
@@ -46,6 +47,23 @@ export const LOGIN_METHODS: Record<string, LoginHandler> = {
     // Vault's CLI also reads the token from VAULT_AUTH_GITHUB_TOKEN.
     const token = input.params.token ?? input.ctx.env.VAULT_AUTH_GITHUB_TOKEN ?? await secretParam(input, 'token', 'GitHub Personal Access Token (will be hidden): ');
     const res = await input.client.post(`auth/${input.mount}/login`, { token });
+    return res.body as Secret;
+  },
+  async aws(input) {
+    // Credentials as the AWS CLI takes them: arguments, else the standard environment variables.
+    const env = input.ctx.env;
+    const credentials = {
+      accessKeyId: input.params.aws_access_key_id ?? env.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: input.params.aws_secret_access_key ?? env.AWS_SECRET_ACCESS_KEY ?? '',
+      sessionToken: input.params.aws_security_token ?? env.AWS_SESSION_TOKEN,
+    };
+    if (!credentials.accessKeyId || !credentials.secretAccessKey) {
+      throw new LoginUsageError('AWS credentials are required: aws_access_key_id=… aws_secret_access_key=… or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
+    }
+    const region = input.params.region ?? env.AWS_REGION ?? 'us-east-1';
+    const endpoint = input.params.sts_endpoint ?? (region === 'us-east-1' ? 'https://sts.amazonaws.com/' : `https://sts.${region}.amazonaws.com/`);
+    const login = signedCallerIdentityLogin({ endpoint, region, credentials, serverId: input.params.header_value });
+    const res = await input.client.post(`auth/${input.mount}/login`, { ...login, ...(input.params.role ? { role: input.params.role } : {}) });
     return res.body as Secret;
   },
   async kubernetes(input) {
