@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -82,6 +82,17 @@ test('CA, public_key without a token, roles and sign over HTTP', { skip: clientS
   assert.match(issued.json.data.signed_key, /^ssh-ed25519-cert-v01@openssh\.com /);
 });
 
+function run(command: string, args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.once('error', reject);
+    child.once('close', (status) => { clearTimeout(timer); resolve({ status, stderr }); });
+  });
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -146,25 +157,26 @@ test('sshd with TrustedUserCAKeys accepts a certificate we signed, and refuses o
   sshd.stderr!.on('data', (c: Buffer) => { log += c.toString(); });
   try {
     await waitForPort(port, sshd, () => log);
-    const login = (key: string, cert: string | undefined) => spawnSync('ssh', [
+    // Asynchronous, so sshd's log keeps flowing into `log` while ssh runs.
+    const login = (key: string, cert: string | undefined) => run('ssh', [
       '-F', '/dev/null', '-i', key, ...(cert ? ['-o', `CertificateFile=${cert}`] : []),
       '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
       '-o', 'ConnectTimeout=10', '-p', String(port), `${user}@127.0.0.1`, 'true',
-    ], { encoding: 'utf8', timeout: 30_000 });
+    ]);
 
     for (const [mount, type] of [['ssh', 'ed25519'], ['ssh-rsa', 'ecdsa']] as const) {
       const key = keygen(`login-${mount}`, type);
       const signed = await call('POST', `${mount}/sign/login`, { public_key: key.pub, valid_principals: user });
       assert.equal(signed.status, 200, signed.text);
       writeFileSync(`${key.path}-cert.pub`, signed.json.data.signed_key);
-      const ok = login(key.path, `${key.path}-cert.pub`);
+      const ok = await login(key.path, `${key.path}-cert.pub`);
       assert.equal(ok.status, 0, `login with a ${mount} certificate failed: ${ok.stderr}\n${log}`);
 
       const other = keygen(`other-${mount}`, type);
       const wrong = await call('POST', `${mount}/sign/login`, { public_key: other.pub, valid_principals: 'nobody-else' });
       writeFileSync(`${other.path}-cert.pub`, wrong.json.data.signed_key);
-      assert.equal(login(other.path, `${other.path}-cert.pub`).status, 255, 'a certificate for another principal must be refused');
-      assert.equal(login(other.path, undefined).status, 255, 'a key without a certificate must be refused');
+      assert.equal((await login(other.path, `${other.path}-cert.pub`)).status, 255, 'a certificate for another principal must be refused');
+      assert.equal((await login(other.path, undefined)).status, 255, 'a key without a certificate must be refused');
     }
   } finally {
     sshd.kill('SIGTERM');
