@@ -7,6 +7,7 @@ import { createInmemStorage } from '../../storage/inmem.js';
 import { createTotpBackend } from './index.js';
 import { QR_UNAVAILABLE_WARNING } from './keys.js';
 import { base32Decode, base32Encode, parseOtpauthUrl } from './otp.js';
+import { goDuration } from './code.js';
 
 function harness(startUnix = 0) {
   let at = startUnix * 1000;
@@ -84,6 +85,7 @@ test('generate returns an otpauth url and, without a QR encoder, an empty barcod
   assert.match(url, /^otpauth:\/\/totp\/Arca%20Inc:alice@example\.com\?algorithm=SHA256&digits=8&issuer=Arca\+Inc&period=60&secret=[A-Z2-7]+$/);
   const parsed = parseOtpauthUrl(url);
   assert.equal(base32Decode(parsed.secret).length, 32);
+  assert.equal((await h.call('read', 'code/gen')).data!.period, '1m0s');
   assert.deepEqual((await h.call('read', 'keys/gen')).data, { issuer: 'Arca Inc', account_name: 'alice@example.com', period: 60, algorithm: 'SHA256', digits: 8 });
   // Importing the url elsewhere yields the same codes.
   await h.call('update', 'keys/copy', { url });
@@ -134,4 +136,8 @@ test('list and delete', async () => {
   assert.equal((await h.call('read', 'keys/a')).data, undefined);
   assert.equal(await h.exists('keys/b'), true);
   assert.equal(await h.exists('keys/a'), false);
+});
+
+test('period is reported as Go formats durations, as Vault does', () => {
+  assert.deepEqual([30, 60, 90, 3600, 3661].map(goDuration), ['30s', '1m0s', '1m30s', '1h0m0s', '1h1m1s']);
 });
