@@ -173,7 +173,7 @@ test('issue/:role returns an OpenSSH private key whose public half is the certif
   }
 });
 
-test('the role decides principals, key ids, options, extensions, ttl and certificate types', async () => {
+test('the role decides principals, key ids, key sizes, options, extensions, ttl and certificate types', { skip }, async () => {
   const h = harness();
   await h.call('update', 'config/ca', { key_type: 'ed25519' });
   await h.call('update', 'roles/ops', USER_ROLE);
@@ -210,6 +210,13 @@ test('the role decides principals, key ids, options, extensions, ttl and certifi
     const formatted = inspect((await h.call('update', 'sign/open', { public_key: pub, valid_principals: 'anyone' })).data!.signed_key as string);
     assert.match(formatted, /Key ID: "x"/);
   }
+  await h.call('update', 'roles/sizes', { ...USER_ROLE, allowed_user_key_lengths: { rsa: 3072, 'ssh-ed25519': 0 } });
+  await rejects('sizes', { public_key: keygen('small-rsa', 'rsa', 2048).pub }, 'the public key is smaller than the role allows');
+  await rejects('sizes', { public_key: keygen('ec-any', 'ecdsa', 256).pub }, 'the public key type is not allowed by the role');
+  assert.equal((await h.call('update', 'sign/sizes', { public_key: pub })).data!.signed_key !== undefined, true);
+  assert.deepEqual((await h.call('read', 'roles/sizes')).data!.allowed_user_key_lengths, { rsa: 3072, ed25519: 0 });
+  await assert.rejects(h.call('update', 'roles/sizes', { key_type: 'ca', allowed_user_key_lengths: { dsa: 1024 } }), InvalidRequest);
+  await h.call('delete', 'roles/sizes');
   const listed = await h.call('list', 'roles/');
   assert.deepEqual(listed.data, { keys: ['bad', 'hosts', 'open', 'ops'], key_info: { bad: { key_type: 'ca' }, hosts: { key_type: 'ca' }, open: { key_type: 'ca' }, ops: { key_type: 'ca' } } });
   assert.equal((await h.call('read', 'roles/ops')).data!.max_ttl, 7200);

@@ -18,6 +18,8 @@ export interface SignRequest {
 
 export interface SignContext {
   roleName: string;
+  /** The subject key's family and size, for allowed_user_key_lengths. */
+  subjectKey: { family: 'rsa' | 'ec' | 'ed25519'; bits: number };
   displayName: string;
   publicKeyBlob: Buffer;
   nowSeconds: number;
@@ -117,6 +119,12 @@ function ttlFor(role: SshRole, req: SignRequest, ctx: SignContext): number {
 export function planCertificate(role: SshRole, req: SignRequest, ctx: SignContext): CertificatePlan {
   if (req.certType === 'user' && !role.allow_user_certificates) throw new InvalidRequest('user certificates are not allowed by the role');
   if (req.certType === 'host' && !role.allow_host_certificates) throw new InvalidRequest('host certificates are not allowed by the role');
+  const lengths = role.allowed_user_key_lengths ?? {};
+  if (Object.keys(lengths).length > 0) {
+    const min = lengths[ctx.subjectKey.family];
+    if (min === undefined) throw new InvalidRequest('the public key type is not allowed by the role');
+    if (ctx.subjectKey.bits < min) throw new InvalidRequest('the public key is smaller than the role allows');
+  }
   const principals = principalsFor(role, req);
   const ttl = ttlFor(role, req, ctx);
   return {

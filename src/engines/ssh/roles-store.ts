@@ -22,6 +22,8 @@ export interface SshRole {
   key_id_format: string;
   algorithm_signer: string;
   not_before_duration: number;
+  /** Minimum key size per subject key type (`rsa`, `ec`, `ed25519`); empty = any key. */
+  allowed_user_key_lengths: Record<string, number>;
 }
 
 export const ROLE_PREFIX = 'roles/';

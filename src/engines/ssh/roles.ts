@@ -27,6 +27,7 @@ const fields = {
   key_id_format: { type: 'string', default: '' },
   algorithm_signer: { type: 'string', default: 'default', oneOf: SIGNERS },
   not_before_duration: { type: 'duration', default: 30 },
+  allowed_user_key_lengths: { type: 'map', default: {} },
 } as const;
 
 export function rolesPaths(deps: SshDeps) {
@@ -58,6 +59,15 @@ export function rolesPaths(deps: SshDeps) {
           if (data.key_type === undefined || data.key_type === '') throw new InvalidRequest('missing key_type');
           if (data.key_type !== 'ca') throw new InvalidRequest('only key_type "ca" is supported');
           if (data.max_ttl > 0 && data.ttl > data.max_ttl) throw new InvalidRequest('ttl cannot be greater than max_ttl');
+          const lengths: Record<string, number> = {};
+          for (const [type, bits] of Object.entries(data.allowed_user_key_lengths)) {
+            const alias = ({ 'ssh-rsa': 'rsa', ecdsa: 'ec', 'ssh-ed25519': 'ed25519' } as Record<string, string>)[type] ?? type;
+            const n = typeof bits === 'string' ? Number(bits) : bits;
+            if (!['rsa', 'ec', 'ed25519'].includes(alias) || typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+              throw new InvalidRequest('allowed_user_key_lengths maps rsa, ec or ed25519 to a minimum number of bits');
+            }
+            lengths[alias] = n;
+          }
           const role: SshRole = {
             key_type: 'ca',
             allowed_users: data.allowed_users,
@@ -78,6 +88,7 @@ export function rolesPaths(deps: SshDeps) {
             key_id_format: data.key_id_format,
             algorithm_signer: data.algorithm_signer === '' ? 'default' : data.algorithm_signer,
             not_before_duration: data.not_before_duration,
+            allowed_user_key_lengths: lengths,
           };
           await deps.roles.put(data.name, role);
           return undefined;

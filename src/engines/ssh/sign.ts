@@ -25,6 +25,14 @@ type CertFieldData = {
   extensions: Record<string, unknown>; critical_options: Record<string, unknown>;
 };
 
+function subjectKeySize(subject: ParsedPublicKey): { family: 'rsa' | 'ec' | 'ed25519'; bits: number } {
+  switch (subject.type.kind) {
+    case 'rsa': return { family: 'rsa', bits: subject.key.asymmetricKeyDetails?.modulusLength ?? 0 };
+    case 'ecdsa': return { family: 'ec', bits: subject.type.curve!.bits };
+    case 'ed25519': return { family: 'ed25519', bits: 256 };
+  }
+}
+
 async function signKey(deps: SshDeps, req: LogicalRequest, data: CertFieldData, subject: ParsedPublicKey) {
   const role = await deps.roles.get(data.role);
   if (!role) throw new InvalidRequest('unknown role');
@@ -46,6 +54,7 @@ async function signKey(deps: SshDeps, req: LogicalRequest, data: CertFieldData, 
     criticalOptions: data.critical_options,
   }, {
     roleName: data.role,
+    subjectKey: subjectKeySize(subject),
     displayName: req.caller?.displayName ?? '',
     publicKeyBlob: subject.blob,
     nowSeconds: Math.floor(deps.now().getTime() / 1000),
