@@ -22,6 +22,7 @@ import {
 } from '../seal/stored-keys.js';
 import { decodeWrapperBlob } from '../seal/wrapper-blob.js';
 import { createShareCollector, type ShareCollector } from './share-collector.js';
+import { rewrapSealWrapped } from './seal-wrap-migration.js';
 import type { ShamirKeyHolder } from './core.js';
 
 export interface SealMigrationDeps {
@@ -138,6 +139,15 @@ export function createSealMigration(deps: SealMigrationDeps): SealMigration {
     if (!rootKey) throw new InvalidRequest('Vault is not initialized');
 
     const ops: TxOperation[] = [];
+    // Seal-wrapped entries belong to the old seal: re-wrap them under the new one (unwrap for
+    // Shamir, which does not seal-wrap) in the same transaction. A Shamir old seal wrapped none.
+    if (oldSeal.type !== 'shamir') {
+      const rewrapped = await rewrapSealWrapped({
+        physical, rootKey, oldWrapper: oldSeal.wrapper(), newWrapper: seal.type === 'shamir' ? undefined : seal.wrapper(),
+      });
+      ops.push(...rewrapped.ops);
+      if (rewrapped.count > 0) deps.log('info', `core: seal migration: ${rewrapped.count} seal-wrapped entries ${seal.type === 'shamir' ? 'unwrapped' : 're-wrapped'}`);
+    }
     if (seal.type === 'shamir') {
       if (recoveryKey.length !== 32) throw new InvalidRequest('seal migration: the recovery key cannot become an unseal key (not 32 bytes)');
       holder(seal).setUnsealKey(recoveryKey);
