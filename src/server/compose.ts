@@ -6,6 +6,8 @@ import { openStorage } from '../storage/index.js';
 import type { Storage } from '../storage/types.js';
 import { createAesGcmBarrier } from '../barrier/aes-gcm-barrier.js';
 import { withReadCache } from '../barrier/read-cache.js';
+import { withSealWrap } from '../barrier/seal-wrap.js';
+import { sealWrapRule } from './seal-wrap-rule.js';
 import { Core, type Subsystem } from '../core/core.js';
 import { createTokenStore } from '../core/tokens/store.js';
 import { createBackendRegistry } from '../core/mounts/registry.js';
@@ -82,8 +84,14 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const acl = createAclProvider(policies);
   const registry = createBackendRegistry();
   const systemLimits = () => ({ defaultTtl: config.defaultLeaseTtlSeconds, maxTtl: config.maxLeaseTtlSeconds });
+  // Seal wrapping (auto seals only; with Shamir the barrier itself is the seal): entries of
+  // seal_wrap mounts and each backend's sealWrapStorage paths are also encrypted by the seal.
+  const mountBarrier = withSealWrap(barrier, {
+    wrapper: () => (seal.type === 'shamir' ? undefined : seal.wrapper()),
+    isCritical: sealWrapRule(() => mounts),
+  });
   const mounts = createMountManager({
-    barrier,
+    barrier: mountBarrier,
     registry,
     randomBytes,
     systemDefaults: () => ({ defaultLeaseTtl: config.defaultLeaseTtlSeconds, maxLeaseTtl: config.maxLeaseTtlSeconds }),
