@@ -71,7 +71,9 @@ export function toIncomingRequest(req: IncomingMessage, url: URL, path: string, 
   if (operation === 'read' || operation === 'list' || operation === 'delete' || operation === 'header') {
     for (const [key, value] of url.searchParams) if (key !== 'list' && key !== 'help') data[key] = value;
   }
-  if (operation !== 'read' && operation !== 'list' && operation !== 'header') Object.assign(data, parseJsonObject(body));
+  // An OCSP request (RFC 6960 POST) is DER, not JSON: the backend reads it from rawBody.
+  const isOcspRequest = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/ocsp-request';
+  if (operation !== 'read' && operation !== 'list' && operation !== 'header' && !isOcspRequest) Object.assign(data, parseJsonObject(body));
   if (url.searchParams.has('help') && GO_TRUE.has(url.searchParams.get('help') ?? '')) operation = 'help';
   const logicalPath = operation === 'list' && !path.endsWith('/') ? `${path}/` : path;
   const socket = req.socket as TLSSocket;

@@ -46,6 +46,7 @@ import { createSealMigration } from '../core/seal-migration.js';
 import { createPasswordPolicyStore } from '../core/password-policy/store.js';
 import { createDatabaseBackend } from '../engines/database/index.js';
 import { createTransitBackend } from '../engines/transit/index.js';
+import { createPkiBackend } from '../engines/pki/index.js';
 import { createSshBackend } from '../engines/ssh/index.js';
 import { createTotpBackend } from '../engines/totp/index.js';
 import { setupHa } from './ha.js';
@@ -160,6 +161,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
   registry.register('mounts', 'transit', (ctx) => createTransitBackend(ctx));
+  registry.register('mounts', 'pki', (ctx) => createPkiBackend(ctx));
   registry.register('mounts', 'ssh', (ctx) => createSshBackend(ctx));
   registry.register('mounts', 'totp', (ctx) => createTotpBackend(ctx));
   registry.register('mounts', 'database', (ctx) => createDatabaseBackend(ctx, { generatePassword: (name) => passwordPolicies.generate(name), log: (level, message) => logger.log(level, message) }));
