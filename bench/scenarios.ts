@@ -152,6 +152,23 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // Each issue generates a P-256 key pair and signs one certificate with the EC root (no_store off).
+    name: 'pki issue (EC P-256)',
+    server: 'inmem',
+    async prepare(api) {
+      const mount = await api.call('POST', 'sys/mounts/bench-pki', { type: 'pki', config: { max_lease_ttl: '87600h' } });
+      must(mount.status === 204, 'enable pki', mount.json);
+      const root = await api.call('POST', 'bench-pki/root/generate/internal', { common_name: 'Bench Root', key_type: 'ec', key_bits: 256, ttl: '8760h' });
+      must(root.status === 200, 'generate root', root.json);
+      const role = await api.call('POST', 'bench-pki/roles/bench', { allowed_domains: 'bench.example', allow_subdomains: true, key_type: 'ec', key_bits: 256, ttl: '1h' });
+      must(role.status === 200, 'create role', role.json);
+      return {
+        method: 'POST', path: '/v1/bench-pki/issue/bench', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ common_name: 'app.bench.example' }),
+      };
+    },
+  },
+  {
     // Last: it leaves the audit device enabled on the durable server. Compare with the
     // "kv v2 read (token, 20-rule policy)" row (same request, audit off); target ≥ 80%.
     name: 'kv v2 read (token, 20-rule policy), file audit on',
