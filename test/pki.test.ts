@@ -95,6 +95,8 @@ describe('pki engine', { skip }, () => {
     const fetched = await dev.api.call('GET', `pki/cert/${data.serial_number}`);
     assert.equal(fetched.json.data.certificate.trim(), data.certificate.trim());
     assert.equal(fetched.json.data.revocation_time, 0);
+    assert.equal(fetched.json.data.revocation_time_rfc3339, '');
+    assert.equal(fetched.json.data.issuer_id, undefined);
     const list = await dev.api.call('LIST', 'pki/certs');
     assert.ok(list.json.data.keys.includes(data.serial_number));
   });

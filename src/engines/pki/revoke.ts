@@ -138,7 +138,8 @@ export function revokePaths(deps: PkiDeps) {
               certificate: x509.PemConverter.encode(Buffer.from(record.der, 'base64'), 'CERTIFICATE'),
               revocation_time: revoked?.revocation_time ?? 0,
               revocation_time_rfc3339: revoked ? rfc3339(new Date(revoked.revocation_time * 1000)) : '',
-              ...(ca ? { issuer_id: colonSerial(new x509.X509Certificate(ca.certificate).serialNumber), ca_chain: caChainPems(ca) } : {}),
+              // As Vault: the issuer is named only once the certificate is revoked.
+              ...(ca && revoked ? { issuer_id: colonSerial(new x509.X509Certificate(ca.certificate).serialNumber) } : {}),
             },
           };
         },
