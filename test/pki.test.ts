@@ -294,6 +294,56 @@ describe('pki engine', { skip }, () => {
     assert.match(tooLong.json.errors[0], /beyond the expiration of the CA certificate/);
   });
 
+  it('reads, lists and deletes roles, URLs, special cert entries and output formats', async () => {
+    const role = await dev.api.call('GET', 'pki/roles/web');
+    assert.equal(role.status, 200);
+    assert.deepEqual(role.json.data.allowed_domains, ['example.com']);
+    assert.equal(role.json.data.ttl, 3600);
+    assert.equal(role.json.data.enforce_hostnames, true);
+    assert.ok((await dev.api.call('LIST', 'pki/roles')).json.data.keys.includes('web'));
+    assert.equal((await dev.api.call('POST', 'pki/roles/temp', { allow_any_name: true })).status, 200);
+    assert.equal((await dev.api.call('DELETE', 'pki/roles/temp')).status, 204);
+    assert.equal((await dev.api.call('GET', 'pki/roles/temp')).status, 404);
+    const urls = await dev.api.call('GET', 'pki/config/urls');
+    assert.deepEqual(urls.json.data.ocsp_servers, [`${dev.api.url}/v1/pki/ocsp`]);
+    assert.equal((await dev.api.call('POST', 'pki/config/urls', { ocsp_servers: 'ftp://nope' })).status, 400);
+    const ca = await dev.api.call('GET', 'pki/cert/ca', undefined, { 'X-Vault-Token': '' });
+    assert.equal(ca.status, 200);
+    assert.equal(ca.json.data.certificate.trim(), rootPem.trim());
+    const crl = await dev.api.call('GET', 'pki/cert/crl');
+    assert.match(crl.json.data.certificate, /BEGIN X509 CRL/);
+    const der = await dev.api.call('POST', 'pki/issue/web', { common_name: 'der.example.com', format: 'der' });
+    assert.equal(der.status, 200, der.text);
+    assert.doesNotMatch(der.json.data.certificate, /BEGIN/);
+    assert.equal(Buffer.from(der.json.data.certificate, 'base64')[0], 0x30);
+    const bundle = await dev.api.call('POST', 'pki/issue/web', { common_name: 'bundle.example.com', format: 'pem_bundle' });
+    assert.equal((bundle.json.data.certificate.match(/BEGIN CERTIFICATE/g) ?? []).length, 2);
+    const revokedList = await dev.api.call('LIST', 'pki/certs/revoked');
+    assert.equal(revokedList.status, 200);
+    assert.ok(revokedList.json.data.keys.length >= 2);
+    // Issuing needs a token; the public CA endpoints do not.
+    assert.equal((await dev.api.call('POST', 'pki/issue/web', { common_name: 'x.example.com' }, { 'X-Vault-Token': '' })).status, 403);
+    const noStore = await dev.api.call('POST', 'pki/roles/nostore', { allowed_domains: 'example.com', allow_subdomains: true, key_type: 'ec', no_store: true });
+    assert.equal(noStore.status, 200);
+    const unstored = await dev.api.call('POST', 'pki/issue/nostore', { common_name: 'gone.example.com' });
+    assert.equal(unstored.status, 200);
+    assert.equal((await dev.api.call('GET', `pki/cert/${unstored.json.data.serial_number}`)).status, 404);
+    assert.equal((await dev.api.call('POST', 'pki/revoke', { serial_number: unstored.json.data.serial_number })).status, 400);
+  });
+
+  it('refuses to revoke the CA itself and deletes the root', async () => {
+    assert.equal((await dev.api.call('POST', 'sys/mounts/pki_tmp', { type: 'pki' })).status, 204);
+    const root = await dev.api.call('POST', 'pki_tmp/root/generate/internal', { common_name: 'Tmp', key_type: 'ec' });
+    assert.equal(root.status, 200);
+    assert.equal((await dev.api.call('POST', 'pki_tmp/revoke', { serial_number: root.json.data.serial_number })).status, 400);
+    assert.equal((await dev.api.call('DELETE', 'pki_tmp/root')).status, 204);
+    assert.equal((await dev.api.call('GET', 'pki_tmp/ca/pem')).status, 204);
+    assert.equal((await dev.api.call('POST', 'pki_tmp/roles/r', { allow_any_name: true, key_type: 'ec' })).status, 200);
+    const issue = await dev.api.call('POST', 'pki_tmp/issue/r', { common_name: 'a.b' });
+    assert.equal(issue.status, 400);
+    assert.match(issue.json.errors[0], /no default issuer/);
+  });
+
   it('tidies expired certificates only', async () => {
     const before = (await dev.api.call('LIST', 'pki/certs')).json.data.keys.length;
     const tidy = await dev.api.call('POST', 'pki/tidy', { tidy_cert_store: true, tidy_revoked_certs: true });
