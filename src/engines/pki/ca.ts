@@ -2,6 +2,7 @@
  * The mount's CA: root/generate/:type, root (delete), intermediate/generate/:type,
  * root/sign-intermediate, intermediate/set-signed, and the unauthenticated ca, ca/pem, ca_chain.
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { InvalidRequest } from '../../errors.js';
 import { path } from '../../framework/path.js';
 import type { LogicalResponse } from '../../framework/logical.js';
@@ -85,6 +86,7 @@ export function caPaths(deps: PkiDeps) {
           });
           const pem = certPem(cert);
           const serial = colonSerial(serialHex);
+          const replaced = (await deps.store.getCa()) !== undefined;
           await deps.store.putCa({ certificate: pem, chain: [], key: pair.spec });
           await deps.store.putCert({ serial, der: Buffer.from(cert.rawData).toString('base64'), notAfter: Math.floor(notAfter.getTime() / 1000) });
           await deps.rebuildCrl();
@@ -99,7 +101,9 @@ export function caPaths(deps: PkiDeps) {
             key_name: data.key_name,
           };
           if (exported) Object.assign(out, keyOutput(pair.spec, data.private_key_format, data.format));
-          return { data: out };
+          return replaced
+            ? { data: out, warnings: ['this mount\'s previous CA was replaced; certificates it issued can no longer be checked by OCSP here'] }
+            : { data: out };
         },
       },
     }),
@@ -223,7 +227,6 @@ export function caPaths(deps: PkiDeps) {
 }
 
 async function pendingPublicKeyDer(key: StoredKey): Promise<Buffer> {
-  const { createPrivateKey, createPublicKey } = await import('node:crypto');
   const priv = createPrivateKey({ key: Buffer.from(key.pkcs8, 'base64'), format: 'der', type: 'pkcs8' });
   return createPublicKey(priv).export({ format: 'der', type: 'spki' }) as Buffer;
 }
@@ -237,5 +240,5 @@ async function rawCa(deps: PkiDeps, form: 'der' | 'pem' | 'chain'): Promise<Logi
     return { raw: { status: 200, contentType: 'application/pkix-cert', body: Buffer.from(new x509.X509Certificate(ca.certificate).rawData) } };
   }
   const body = form === 'pem' ? ca.certificate.trim() : caChainPems(ca).join('\n');
-  return { raw: { status: 200, contentType: form === 'pem' ? 'application/pem-certificate-chain' : 'application/pem-certificate-chain', body: `${body}\n` } };
+  return { raw: { status: 200, contentType: 'application/pem-certificate-chain', body: `${body}\n` } };
 }

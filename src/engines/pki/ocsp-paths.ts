@@ -1,10 +1,9 @@
 /** ocsp (POST DER) and ocsp/:req (GET, base64 in the path): the CA's OCSP responder. */
 import { path } from '../../framework/path.js';
 import type { LogicalResponse } from '../../framework/logical.js';
-import { x509 } from './crypto.js';
+import { colonSerial, x509 } from './crypto.js';
 import type { PkiDeps } from './deps.js';
-import { buildOcspResponse, issuerHashes, MalformedOcspRequest, OCSP_STATUS, ocspEnvelope, parseOcspRequest, type CertStatus, type SingleAnswer } from './ocsp.js';
-import { colonSerial } from './crypto.js';
+import { buildOcspResponse, issuerHashes, OCSP_STATUS, ocspEnvelope, parseOcspRequest, type CertStatus, type SingleAnswer } from './ocsp.js';
 
 const CONTENT_TYPE = 'application/ocsp-response';
 const NEXT_UPDATE_SECONDS = 72 * 3600;
@@ -17,9 +16,9 @@ export async function answerOcsp(deps: PkiDeps, der: Buffer): Promise<LogicalRes
   let request;
   try {
     request = parseOcspRequest(der);
-  } catch (err) {
-    if (err instanceof MalformedOcspRequest || err instanceof Error) return reply(400, ocspEnvelope(OCSP_STATUS.malformedRequest));
-    throw err;
+  } catch {
+    // MalformedOcspRequest, or the DER decoder giving up: either way the request is malformed.
+    return reply(400, ocspEnvelope(OCSP_STATUS.malformedRequest));
   }
   const ca = await deps.store.getCa();
   if (!ca) return reply(401, ocspEnvelope(OCSP_STATUS.unauthorized));
