@@ -15,6 +15,8 @@ export interface Scenario {
   name: string;
   /** Which server the scenario runs against. */
   server: 'durable' | 'inmem';
+  /** Items each request carries (batch rows): items/s = req/s × this. */
+  itemsPerRequest?: number;
   prepare(api: Api): Promise<LoadRequest>;
 }
 
@@ -40,6 +42,82 @@ async function limitedToken(api: Api): Promise<string> {
 async function writeSecret(api: Api): Promise<void> {
   const res = await api.call('POST', 'secret/data/bench/app', { data: { value: 'x'.repeat(100) } });
   must(res.status === 200, 'write secret', res.json);
+}
+
+const PLAINTEXT_64 = Buffer.alloc(64, 0x61).toString('base64');
+const BATCH = 100;
+
+/** The transit mount and keys, made once per server. */
+let transitReady: Promise<void> | undefined;
+function transitMount(api: Api): Promise<void> {
+  transitReady ??= (async () => {
+    const mount = await api.call('POST', 'sys/mounts/bench-transit', { type: 'transit' });
+    must(mount.status === 204, 'mount transit', mount.json);
+    const aes = await api.call('POST', 'bench-transit/keys/aes', { type: 'aes256-gcm96' });
+    must(aes.status < 300, 'create aes key', aes.json);
+    const ed = await api.call('POST', 'bench-transit/keys/ed', { type: 'ed25519' });
+    must(ed.status < 300, 'create ed25519 key', ed.json);
+  })();
+  return transitReady;
+}
+
+async function ciphertext(api: Api): Promise<string> {
+  const res = await api.call('POST', 'bench-transit/encrypt/aes', { plaintext: PLAINTEXT_64 });
+  must(res.status === 200, 'encrypt', res.json);
+  return res.json.data.ciphertext as string;
+}
+
+function post(api: Api, path: string, body: unknown): LoadRequest {
+  return { method: 'POST', path, headers: { 'X-Vault-Token': api.token, 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** Transit rows: aes256-gcm96 on a 64-byte plaintext, single and batch of 100; ed25519 sign. */
+function transitScenarios(): Scenario[] {
+  return [
+    {
+      name: 'transit encrypt (aes256-gcm96, 64 B)',
+      server: 'durable',
+      async prepare(api) {
+        await transitMount(api);
+        return post(api, '/v1/bench-transit/encrypt/aes', { plaintext: PLAINTEXT_64 });
+      },
+    },
+    {
+      name: 'transit encrypt batch of 100',
+      server: 'durable',
+      itemsPerRequest: BATCH,
+      async prepare(api) {
+        await transitMount(api);
+        return post(api, '/v1/bench-transit/encrypt/aes', { batch_input: Array.from({ length: BATCH }, () => ({ plaintext: PLAINTEXT_64 })) });
+      },
+    },
+    {
+      name: 'transit decrypt (aes256-gcm96, 64 B)',
+      server: 'durable',
+      async prepare(api) {
+        await transitMount(api);
+        return post(api, '/v1/bench-transit/decrypt/aes', { ciphertext: await ciphertext(api) });
+      },
+    },
+    {
+      name: 'transit decrypt batch of 100',
+      server: 'durable',
+      itemsPerRequest: BATCH,
+      async prepare(api) {
+        await transitMount(api);
+        const ct = await ciphertext(api);
+        return post(api, '/v1/bench-transit/decrypt/aes', { batch_input: Array.from({ length: BATCH }, () => ({ ciphertext: ct })) });
+      },
+    },
+    {
+      name: 'transit sign (ed25519)',
+      server: 'durable',
+      async prepare(api) {
+        await transitMount(api);
+        return post(api, '/v1/bench-transit/sign/ed', { input: PLAINTEXT_64 });
+      },
+    },
+  ];
 }
 
 export const SCENARIOS: Scenario[] = [
@@ -168,6 +246,7 @@ export const SCENARIOS: Scenario[] = [
       };
     },
   },
+  ...transitScenarios(),
   {
     // Last: it leaves the audit device enabled on the durable server. Compare with the
     // "kv v2 read (token, 20-rule policy)" row (same request, audit off); target ≥ 80%.
