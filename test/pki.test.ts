@@ -286,7 +286,7 @@ describe('pki engine', { skip }, () => {
     const rsa = await dev.api.call('POST', 'pki_ed/root/generate/exported', { common_name: 'RSA Root', key_type: 'rsa', key_bits: 2048, private_key_format: 'pkcs8' });
     assert.equal(rsa.status, 200, rsa.text);
     assert.match(rsa.json.data.private_key, /BEGIN PRIVATE KEY/);
-    assert.equal(ed.json.warnings, undefined);
+    assert.equal(ed.json.warnings, null);
     assert.match(rsa.json.warnings[0], /previous CA was replaced/);
     assert.equal((await dev.api.call('POST', 'pki_ed/root/generate/bogus', { common_name: 'x' })).status, 400);
     assert.equal((await dev.api.call('POST', 'pki_ed/root/generate/internal', { common_name: 'x', key_type: 'ec', key_bits: 1024 })).status, 400);
