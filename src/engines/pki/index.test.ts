@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathListMatches } from '../../framework/backend.js';
+import { compilePattern, matchPattern } from '../../framework/pattern.js';
 import { createPkiBackend } from './index.js';
 
 describe('pki backend declaration', () => {
@@ -17,5 +18,20 @@ describe('pki backend declaration', () => {
       assert.equal(pathListMatches(backend.unauthenticatedPaths, closed), false, closed);
     }
     assert.ok(backend.secrets?.pki);
+  });
+
+  it('routes every sample path to exactly one pattern', () => {
+    const storage = { get: async () => undefined, put: async () => {}, delete: async () => {}, list: async () => [] };
+    const system = { defaultLeaseTtl: () => 3600, maxLeaseTtl: () => 7200, randomBytes: async (n: number) => Buffer.alloc(n) };
+    const patterns = createPkiBackend({ storage, system }).paths.map((p) => compilePattern(p.pattern));
+    const samples = [
+      'root/generate/internal', 'root', 'root/sign-intermediate', 'intermediate/generate/exported', 'intermediate/set-signed',
+      'config/urls', 'roles/', 'roles/web', 'issue/web', 'sign/web', 'sign-verbatim', 'sign-verbatim/web', 'ca', 'ca/pem',
+      'ca_chain', 'cert/01:02', 'certs/', 'certs/revoked/', 'revoke', 'crl', 'crl/pem', 'crl/rotate', 'tidy', 'ocsp', 'ocsp/MEIw/QA+b==',
+    ];
+    for (const sample of samples) {
+      const matches = patterns.filter((p) => matchPattern(p, sample) !== undefined);
+      assert.equal(matches.length, 1, sample);
+    }
   });
 });
