@@ -4,7 +4,9 @@
  * when the new seal is Shamir (which does not seal-wrap), stored plain. The result is a list of
  * storage operations for the migration's one transaction: nothing is written here. A barrier over
  * a capturing view of physical storage does the barrier encryption, so the entries come out
- * exactly as the running barrier would have written them.
+ * exactly as the running barrier would have written them. On storage without transactions the
+ * migration writes these before the seal config flips; a run interrupted there resumes (entries
+ * already re-wrapped open with the new seal and are left alone; unwrapped ones carry no magic).
  */
 import type { Storage, TxOperation } from '../storage/types.js';
 import type { SealWrapper } from '../seal/types.js';
@@ -46,7 +48,16 @@ export async function rewrapSealWrapped(deps: RewrapDeps): Promise<{ ops: TxOper
       }
       const value = await barrier.get(path);
       if (value === undefined || !isSealWrapped(value)) continue;
-      const plain = Buffer.from(await deps.oldWrapper.decrypt(value.subarray(SEAL_WRAP_MAGIC.length), aad(path)));
+      const blob = value.subarray(SEAL_WRAP_MAGIC.length);
+      let plain: Buffer;
+      try {
+        plain = Buffer.from(await deps.oldWrapper.decrypt(blob, aad(path)));
+      } catch (err) {
+        // Resumable on storage without transactions: an entry an interrupted run already
+        // re-wrapped opens with the new seal and stays as it is.
+        if (deps.newWrapper && (await deps.newWrapper.decrypt(blob, aad(path)).then(() => true, () => false))) continue;
+        throw err;
+      }
       try {
         const next = deps.newWrapper
           ? Buffer.concat([SEAL_WRAP_MAGIC, Buffer.from(await deps.newWrapper.encrypt(plain, aad(path)))])
