@@ -241,7 +241,7 @@ export const SCENARIOS: Scenario[] = [
       const role = await api.call('POST', 'bench-pki/roles/bench', { allowed_domains: 'bench.example', allow_subdomains: true, key_type: 'ec', key_bits: 256, ttl: '1h' });
       must(role.status === 200, 'create role', role.json);
       return {
-        method: 'POST', path: '/v1/bench-pki/issue/bench', headers: { 'Content-Type': 'application/json' },
+        method: 'POST', path: '/v1/bench-pki/issue/bench', headers: { 'X-Vault-Token': api.token, 'Content-Type': 'application/json' },
         body: JSON.stringify({ common_name: 'app.bench.example' }),
       };
     },
