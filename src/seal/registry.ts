@@ -7,16 +7,7 @@ import { InvalidRequest } from '../errors.js';
 import type { SealStanza } from '../config/types.js';
 import { createShamirSeal } from './shamir.js';
 import type { Seal } from './types.js';
-import { parsePkcs11Config, type Env, type FileReader } from './pkcs11/config.js';
-import { createPkcs11Seal } from './pkcs11/seal.js';
-import { parseTransitSealConfig } from './transit/config.js';
-import { createTransitSeal } from './transit/seal.js';
-import { parseAwsKmsSealConfig } from './awskms/config.js';
-import { createAwsKmsSeal } from './awskms/seal.js';
-import { parseGcpCkmsSealConfig } from './gcpckms/config.js';
-import { createGcpCkmsSeal } from './gcpckms/seal.js';
-import { parseAzureKeyVaultSealConfig } from './azurekeyvault/config.js';
-import { createAzureKeyVaultSeal } from './azurekeyvault/seal.js';
+import type { Env, FileReader } from './pkcs11/config.js';
 
 export type { Env } from './pkcs11/config.js';
 
@@ -25,18 +16,37 @@ export interface SealFactoryDeps {
   files?: FileReader;
 }
 
-type SealFactory = (options: Readonly<Record<string, string>>, deps: SealFactoryDeps) => Seal;
+type SealFactory = (options: Readonly<Record<string, string>>, deps: SealFactoryDeps) => Promise<Seal>;
 
+/**
+ * Each seal's module (and its SDK: the cloud SDKs alone add tens of megabytes of resident
+ * memory) is loaded only when a stanza names it.
+ */
 const FACTORIES: ReadonlyMap<string, SealFactory> = new Map<string, SealFactory>([
-  ['shamir', () => createShamirSeal()],
-  ['pkcs11', (options, deps) => createPkcs11Seal(parsePkcs11Config(options, deps.env, deps.files))],
-  ['transit', (options, deps) => createTransitSeal(parseTransitSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))))],
-  ['awskms', (options, deps) => createAwsKmsSeal(parseAwsKmsSealConfig(options, deps.env))],
-  ['gcpckms', (options, deps) => createGcpCkmsSeal(parseGcpCkmsSealConfig(options, deps.env))],
-  ['azurekeyvault', (options, deps) => createAzureKeyVaultSeal(parseAzureKeyVaultSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))))],
+  ['shamir', async () => createShamirSeal()],
+  ['pkcs11', async (options, deps) => {
+    const [{ parsePkcs11Config }, { createPkcs11Seal }] = await Promise.all([import('./pkcs11/config.js'), import('./pkcs11/seal.js')]);
+    return createPkcs11Seal(parsePkcs11Config(options, deps.env, deps.files));
+  }],
+  ['transit', async (options, deps) => {
+    const [{ parseTransitSealConfig }, { createTransitSeal }] = await Promise.all([import('./transit/config.js'), import('./transit/seal.js')]);
+    return createTransitSeal(parseTransitSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))));
+  }],
+  ['awskms', async (options, deps) => {
+    const [{ parseAwsKmsSealConfig }, { createAwsKmsSeal }] = await Promise.all([import('./awskms/config.js'), import('./awskms/seal.js')]);
+    return createAwsKmsSeal(parseAwsKmsSealConfig(options, deps.env));
+  }],
+  ['gcpckms', async (options, deps) => {
+    const [{ parseGcpCkmsSealConfig }, { createGcpCkmsSeal }] = await Promise.all([import('./gcpckms/config.js'), import('./gcpckms/seal.js')]);
+    return createGcpCkmsSeal(parseGcpCkmsSealConfig(options, deps.env));
+  }],
+  ['azurekeyvault', async (options, deps) => {
+    const [{ parseAzureKeyVaultSealConfig }, { createAzureKeyVaultSeal }] = await Promise.all([import('./azurekeyvault/config.js'), import('./azurekeyvault/seal.js')]);
+    return createAzureKeyVaultSeal(parseAzureKeyVaultSealConfig(options, deps.env, deps.files && ((path) => deps.files!.read(path))));
+  }],
 ]);
 
-export function createSealFromStanza(stanza: SealStanza, deps: SealFactoryDeps): Seal {
+export function createSealFromStanza(stanza: SealStanza, deps: SealFactoryDeps): Promise<Seal> {
   const factory = FACTORIES.get(stanza.type);
   if (!factory) throw new InvalidRequest(`seal type "${stanza.type}" is not available in this build`);
   return factory(stanza.options, deps);
@@ -58,19 +68,19 @@ export interface ChosenSeals {
 }
 
 /** Enabled seal (Shamir when none is configured) and, during a migration, the disabled one. */
-export function chooseSeals(stanzas: readonly SealStanza[], deps: SealFactoryDeps): ChosenSeals {
+export async function chooseSeals(stanzas: readonly SealStanza[], deps: SealFactoryDeps): Promise<ChosenSeals> {
   const enabled = stanzas.filter((s) => !s.disabled);
   const disabled = stanzas.filter((s) => s.disabled);
   if (enabled.length > 1 || disabled.length > 1) throw new InvalidRequest('at most one enabled and one disabled seal stanza are allowed');
   let seal: Seal;
-  if (enabled.length === 1) seal = createSealFromStanza(enabled[0], deps);
+  if (enabled.length === 1) seal = await createSealFromStanza(enabled[0], deps);
   else if (disabled.length === 1) seal = createShamirSeal(); // auto → Shamir: `disabled` alone means Shamir next
   else {
     const type = sealTypeFromEnv(deps.env);
-    seal = createSealFromStanza({ type: type ?? 'shamir', disabled: false, options: {} }, deps);
+    seal = await createSealFromStanza({ type: type ?? 'shamir', disabled: false, options: {} }, deps);
   }
   // Shamir → auto needs no disabled stanza (Vault infers it from the stored seal type).
-  const migrationSeal = disabled.length === 1 ? createSealFromStanza(disabled[0], deps) : seal.autoUnseal ? createShamirSeal() : undefined;
+  const migrationSeal = disabled.length === 1 ? await createSealFromStanza(disabled[0], deps) : seal.autoUnseal ? createShamirSeal() : undefined;
   if (migrationSeal && migrationSeal.type === 'shamir' && seal.type === 'shamir') {
     throw new InvalidRequest('seal migration needs an auto seal on one side');
   }

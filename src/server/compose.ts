@@ -67,7 +67,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const { logger } = options;
   const metrics = createServerMetrics();
   const storage = instrumentStorage(options.storage ?? openStorage(config.storage.type, config.storage.options), metrics, config.storage.type);
-  const chosenSeals = chooseSeals(config.seals, { env: options.env ?? process.env });
+  const chosenSeals = await chooseSeals(config.seals, { env: options.env ?? process.env });
   const randomBytes = randomBytesFor(config, chosenSeals.seal);
   const barrier = withReadCache(instrumentBarrier(createAesGcmBarrier(storage, { random: randomBytes }), metrics));
   const seal = instrumentSeal(chosenSeals.seal, metrics);
