@@ -64,6 +64,12 @@ export class SealedError extends ArcaError {
   }
 }
 
+/** The server cannot answer in time or at all right now (not sealed: that is SealedError). */
+export class ServiceUnavailable extends ArcaError {
+  override readonly code = 'unavailable';
+  override readonly status = 503;
+}
+
 /** An HA standby cannot serve the request itself and found no active node to send it to. */
 export class StandbyError extends ArcaError {
   override readonly code = 'standby';

@@ -3,7 +3,7 @@
  * through the core's request pipeline and comes back in Vault's envelope.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NotFound, UnsupportedOperation } from '../errors.js';
+import { NotFound, ServiceUnavailable, UnsupportedOperation } from '../errors.js';
 import type { Core } from '../core/core.js';
 import type { Pipeline } from '../core/request/pipeline.js';
 import { canonicalRequestPath } from '../core/policy/path.js';
@@ -27,6 +27,8 @@ export interface ApiHandlerDeps {
   log: (message: string) => void;
   rawRoutes?: RawRoutes[];
   services?: RawServices;
+  /** Listener's max_request_duration (default 90 s, as Vault). */
+  maxRequestDurationSeconds?: number;
   /** HA: how a standby hands requests to the active node. */
   forwarder?: Forwarder;
 }
@@ -85,7 +87,15 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     sendJson(res, status, envelope(incoming.id, incoming.path, response));
   }
 
+  const deadlineMs = (deps.maxRequestDurationSeconds ?? 90) * 1000;
   return (req: IncomingMessage, res: ServerResponse): void => {
+    // max_request_duration bounds the whole request, handling included: past it the client gets
+    // an error instead of waiting; work already started finishes in the background.
+    const deadline = setTimeout(() => {
+      if (!res.headersSent) sendError(res, new ServiceUnavailable('request exceeded max_request_duration'), deps.log);
+    }, deadlineMs);
+    deadline.unref();
+    res.once('close', () => clearTimeout(deadline));
     serve(req, res).catch((err: unknown) => {
       sendError(res, err, deps.log);
       // A body we refused to read must not keep the socket busy.

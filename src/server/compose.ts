@@ -183,7 +183,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   );
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
   const handler = createApiHandler({
-    core, pipeline, maxRequestSize, xForwardedFor: config.listeners[0]?.xForwardedFor, log: (m) => logger.log('error', m),
+    core, pipeline, maxRequestSize, xForwardedFor: config.listeners[0]?.xForwardedFor,
+    maxRequestDurationSeconds: config.listeners[0]?.maxRequestDurationSeconds, log: (m) => logger.log('error', m),
     services: { standby: () => core.standby, leader: ha && (() => ha.leaderStatus()) },
     forwarder: ha && createForwarder(() => ha.activeAddress()),
     rawRoutes: [ceremonyRoutes({
