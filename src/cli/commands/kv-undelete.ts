@@ -1,34 +1,4 @@
-import { HTTP_FLAGS, OUTPUT_FLAGS, apiFailure, defineCommand, formatFrom, println } from '../command.js';
-import type { Secret } from '../format.js';
-import { KV_MOUNT_FLAG, KV_VERSIONS_FLAG, kvSetup } from '../kv-command.js';
-import { kvApiPath, parseVersions } from '../kv-paths.js';
-import { printSecret } from '../output.js';
+import { kvVersionsCommand } from './kv-versions-command.js';
 
-export const kvUndeleteCommand = defineCommand({
-  name: 'kv undelete',
-  synopsis: 'Undeletes versions in the KV store',
-  help: `Usage: arca kv undelete [options] KEY
-
-  Restores soft-deleted versions of a KV v2 secret. -versions is required.
-
-      $ arca kv undelete -mount=secret -versions=3 foo`,
-  flags: { ...HTTP_FLAGS, ...OUTPUT_FLAGS, ...KV_MOUNT_FLAG, ...KV_VERSIONS_FLAG },
-  async run(ctx, flags, args, set) {
-    const format = formatFrom(ctx, flags, set);
-    if (args.length < 1) { println(ctx.stderr, `Not enough arguments (expected 1, got ${args.length})`); return 1; }
-    if (args.length > 1) { println(ctx.stderr, `Too many arguments (expected 1, got ${args.length})`); return 1; }
-    const versions = parseVersions(flags.versions);
-    if (versions.length === 0) { println(ctx.stderr, 'No versions provided, use the "-versions" flag to specify the version to undelete.'); return 1; }
-    const setup = await kvSetup(ctx, flags, args);
-    if (typeof setup === 'number') return setup;
-    const { client, target } = setup;
-    if (!target.v2) { println(ctx.stderr, 'Undelete not supported on KV Version 1'); return 1; }
-    const path = kvApiPath(target, 'undelete');
-    let secret: Secret | undefined;
-    try { secret = (await client.put(path, { versions })).body as Secret | undefined; } catch (err) {
-      return apiFailure(ctx, `Error writing data to ${path}`, err);
-    }
-    if (!secret) { if (format === 'table') println(ctx.stdout, `Success! Data written to: ${path}`); return 0; }
-    return printSecret(ctx, secret, format);
-  },
-});
+export const kvUndeleteCommand = kvVersionsCommand('undelete', 'Undeletes versions in the KV store',
+  'Restores soft-deleted versions of a KV v2 secret.');
