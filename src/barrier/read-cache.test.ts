@@ -84,3 +84,11 @@ test('the cache stays within its byte budget', async () => {
   assert.ok(cached.cacheStats().bytes <= 10_000);
   assert.equal((await cached.get('k0'))![0], 0, 'evicted keys are read from storage again');
 });
+
+test('bookkeeping is kept only for keys with operations in flight (no growth with the number of keys)', async () => {
+  const { barrier } = await unsealedBarrier();
+  const cached = withReadCache(barrier, { maxBytes: 4096 });
+  await Promise.all(Array.from({ length: 500 }, (_, i) => cached.put(`many/${i}`, Buffer.from(String(i)))));
+  await Promise.all(Array.from({ length: 500 }, (_, i) => cached.get(`many/${i}`)));
+  assert.equal(cached.cacheStats().tracked, 0);
+});

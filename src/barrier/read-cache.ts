@@ -19,12 +19,12 @@ export interface ReadCacheOptions {
 
 export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
 
-export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOptions = {}): SecurityBarrier & { invalidate(key: string): void; cacheStats(): { entries: number; bytes: number } } {
+export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOptions = {}): SecurityBarrier & { invalidate(key: string): void; cacheStats(): { entries: number; bytes: number; tracked: number } } {
   const maxBytes = options.maxBytes ?? DEFAULT_CACHE_BYTES;
   const maxEntryBytes = options.maxEntryBytes ?? 64 * 1024;
   const cache = new Map<string, Buffer | null>(); // null = known absent
-  const generations = new Map<string, number>();
-  const writing = new Map<string, number>();
+  /** Keys with reads or writes in flight, and a generation bumped when a write starts and ends. */
+  const pending = new Map<string, { reads: number; writes: number; generation: number }>();
   let bytes = 0;
 
   function size(value: Buffer | null | undefined): number {
@@ -49,39 +49,45 @@ export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOption
     }
   }
 
-  function generation(key: string): number {
-    return generations.get(key) ?? 0;
+  function track(key: string): { reads: number; writes: number; generation: number } {
+    let entry = pending.get(key);
+    if (!entry) {
+      entry = { reads: 0, writes: 0, generation: 0 };
+      pending.set(key, entry);
+    }
+    return entry;
   }
 
-  function bump(key: string): void {
-    generations.set(key, generation(key) + 1);
-    drop(key);
+  /** Only keys with operations in flight are tracked, so the map stays as small as the concurrency. */
+  function untrack(key: string, entry: { reads: number; writes: number }): void {
+    if (entry.reads === 0 && entry.writes === 0 && pending.get(key) === entry) pending.delete(key);
   }
 
   async function write(key: string, apply: () => Promise<void>, after: Buffer | null): Promise<void> {
-    writing.set(key, (writing.get(key) ?? 0) + 1);
-    bump(key);
-    const mine = generation(key);
+    const entry = track(key);
+    entry.writes++;
+    entry.generation++;
+    drop(key);
+    const mine = entry.generation;
     try {
       await apply();
     } finally {
-      const left = writing.get(key)! - 1;
-      if (left === 0) writing.delete(key);
-      else writing.set(key, left);
-      bump(key);
+      entry.writes--;
+      entry.generation++;
+      drop(key);
     }
-    if (!writing.has(key) && generation(key) === mine + 1) remember(key, after);
+    if (entry.writes === 0 && entry.generation === mine + 1) remember(key, after);
+    untrack(key, entry);
   }
 
   function clear(): void {
     for (const value of cache.values()) value?.fill(0);
     cache.clear();
-    generations.clear();
-    writing.clear();
+    pending.clear();
     bytes = 0;
   }
 
-  const cached: SecurityBarrier & { invalidate(key: string): void; cacheStats(): { entries: number; bytes: number } } = {
+  const cached: SecurityBarrier & { invalidate(key: string): void; cacheStats(): { entries: number; bytes: number; tracked: number } } = {
     get sealed() { return barrier.sealed; },
     initialized: () => barrier.initialized(),
     initialize: (rootKey) => barrier.initialize(rootKey),
@@ -101,9 +107,17 @@ export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOption
         cache.set(key, hit);
         return hit === null ? undefined : Buffer.from(hit);
       }
-      const started = generation(key);
-      const value = await barrier.get(key);
-      if (!writing.has(key) && generation(key) === started) remember(key, value ? Buffer.from(value) : null);
+      const entry = track(key);
+      entry.reads++;
+      const started = entry.generation;
+      let value: Buffer | undefined;
+      try {
+        value = await barrier.get(key);
+      } finally {
+        entry.reads--;
+      }
+      if (entry.writes === 0 && entry.generation === started) remember(key, value ? Buffer.from(value) : null);
+      untrack(key, entry);
       return value;
     },
 
@@ -122,8 +136,8 @@ export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOption
     },
 
     /** Drop one key (another node changed it). */
-    invalidate: (key) => bump(key),
-    cacheStats: () => ({ entries: cache.size, bytes }),
+    invalidate: (key) => { const entry = pending.get(key); if (entry) entry.generation++; drop(key); },
+    cacheStats: () => ({ entries: cache.size, bytes, tracked: pending.size }),
   };
   return cached;
 }
