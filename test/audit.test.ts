@@ -77,7 +77,8 @@ test('file device: request and response entries in Vault layout, nothing secret 
     assert.equal(createResp.response.auth.client_token, await hash(childToken));
     assert.equal(createResp.response.auth.accessor, await hash(childAccessor));
     assert.deepEqual(createResp.response.auth.policies, ['default']);
-    assert.equal(createResp.response.auth.token_ttl, 3600);
+    const ttl = createResp.response.auth.token_ttl;
+    assert.ok(ttl === 3600 || ttl === 3599, `token_ttl ${ttl}`); // a second may tick between minting and logging
 
     const lookup = log.find((e) => e.type === 'request' && e.request.path === 'auth/token/lookup-self');
     assert.equal(lookup.auth.client_token, await hash(childToken));
