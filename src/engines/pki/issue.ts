@@ -42,6 +42,21 @@ function roleExtKeyUsage(role: Role): string[] {
 }
 
 /** The Vault response and, under generate_lease, a lease whose revocation revokes the cert. */
+/** What a role decides about every certificate it issues or signs, with the request's ttl/not_after. */
+function roleIssueTerms(role: Role, data: { ttl: number; not_after: string }) {
+  return {
+    isCa: false,
+    keyUsage: keyUsageFlags(role.key_usage),
+    extKeyUsage: roleExtKeyUsage(role),
+    ttl: data.ttl,
+    notAfter: data.not_after || undefined,
+    roleTtl: role.ttl,
+    roleMaxTtl: role.max_ttl,
+    notBeforeDuration: role.not_before_duration,
+    store: !role.no_store,
+  };
+}
+
 function respond(deps: PkiDeps, role: Role, issued: Issued, extra: Record<string, unknown>, format: string): LogicalResponse {
   const data = { ...issued.data, ...extra };
   if (format === 'der') data.certificate = Buffer.from(issued.cert.rawData).toString('base64');
@@ -84,15 +99,7 @@ export function issuePaths(deps: PkiDeps) {
             subject: subjectName({ commonName: data.common_name, organization: role.organization, ou: role.ou, country: role.country }),
             publicKey: pair.keys.publicKey,
             sans: { ...sans, uris: data.uri_sans },
-            isCa: false,
-            keyUsage: keyUsageFlags(role.key_usage),
-            extKeyUsage: roleExtKeyUsage(role),
-            ttl: data.ttl,
-            notAfter: data.not_after || undefined,
-            roleTtl: role.ttl,
-            roleMaxTtl: role.max_ttl,
-            notBeforeDuration: role.not_before_duration,
-            store: !role.no_store,
+            ...roleIssueTerms(role, data),
           });
           const keyFormat = data.private_key_format === 'pkcs8' ? 'pkcs8' : data.format === 'der' ? 'der' : 'pem';
           return respond(deps, role, issued, {
@@ -125,15 +132,7 @@ export function issuePaths(deps: PkiDeps) {
             subject: subjectName({ commonName, organization: role.organization, ou: role.ou, country: role.country }),
             publicKey: csr.publicKey,
             sans: { ...requested, uris: [...(fromCsr.uris ?? []), ...data.uri_sans] },
-            isCa: false,
-            keyUsage: keyUsageFlags(role.key_usage),
-            extKeyUsage: roleExtKeyUsage(role),
-            ttl: data.ttl,
-            notAfter: data.not_after || undefined,
-            roleTtl: role.ttl,
-            roleMaxTtl: role.max_ttl,
-            notBeforeDuration: role.not_before_duration,
-            store: !role.no_store,
+            ...roleIssueTerms(role, data),
           });
           return respond(deps, role, issued, {}, data.format);
         },
