@@ -13,6 +13,7 @@ import { InvalidRequest, StorageError } from '../errors.js';
 import { prefixSuccessor } from './key-range.js';
 import { childrenOf, type HABackend, type Storage, type Transactional, type TxOperation } from './types.js';
 import { createPostgresHALock, haTables, type Fence } from './postgresql-ha.js';
+import { changeTriggerSql, createChangeFeed, type ChangeFeed } from './postgresql-changes.js';
 import { checkKey, checkOperations, checkPrefix, checkValue, copyBytes } from './validate.js';
 
 export interface PostgresStorageOptions {
@@ -31,7 +32,11 @@ export interface PostgresStorage extends Storage, Transactional, HABackend {
   haLock(name: string): ReturnType<typeof createPostgresHALock>;
   /** From now on, writes land only while `fence` holds (undefined: unfenced, no HA). */
   setFence(fence: Fence | undefined): void;
+  /** HA: every key another node writes or deletes, as it commits (undefined: anything may have changed). */
+  watchChanges(onChange: (key: string | undefined) => Promise<void> | void, log: ChangeFeedLog): ChangeFeed;
 }
+
+type ChangeFeedLog = (level: 'info' | 'warn' | 'error', message: string) => void;
 
 export class FenceLost extends StorageError {
   constructor() {
@@ -89,14 +94,26 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     check: `WITH ${ha.fenceCte} SELECT count(*)::int AS held FROM fence`,
   };
 
+  /** Nodes starting together create the schema one at a time (concurrent DDL on one catalog row fails). */
+  async function createSchema(): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('arca schema ' || $1))", [table]);
+      await client.query(SQL.schema);
+      for (const statement of ha ? [...ha.schema, ...changeTriggerSql(table)] : []) await client.query(statement);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   let ready: Promise<void> | undefined;
   function schema(): Promise<void> {
-    ready ??= options.skipCreateTable
-      ? Promise.resolve()
-      : (async () => {
-        await pool.query(SQL.schema);
-        for (const statement of ha?.schema ?? []) await pool.query(statement);
-      })();
+    ready ??= options.skipCreateTable ? Promise.resolve() : createSchema();
     return ready;
   }
 
@@ -160,6 +177,17 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     },
     setFence(next) {
       fence = next;
+    },
+    watchChanges(onChange, log) {
+      if (!ha) throw new InvalidRequest('HA is not enabled on this storage (ha_enabled = "true")');
+      return createChangeFeed({
+        connectionUrl: options.connectionUrl,
+        table,
+        ready: schema,
+        query: (sql, params) => pool.query(sql, params),
+        onChange: (key) => onChange(key === undefined ? undefined : unescapeKey(key)),
+        log,
+      });
     },
     async get(key) {
       checkKey(key);
