@@ -1,12 +1,13 @@
 /**
  * HA rows for the benchmark: KV read throughput through one node versus spread over three
- * nodes of one PostgreSQL-backed cluster (standbys forward to the active), and the failover
- * time after kill -9 of the active. Skipped when PostgreSQL is not reachable.
+ * nodes of one PostgreSQL-backed cluster (standbys serve KV reads themselves after a change-feed
+ * sync), and the failover time after kill -9 of the active. Skipped when PostgreSQL is not reachable.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { apiClient, type Api } from '../test/support/api.js';
 import { portOpen, POSTGRES_URL } from '../test/support/databases.js';
+import { changeChannels } from '../src/storage/postgresql-changes.js';
 import { runLoad, startArca, type LoadResult, type ServerProcess } from './processes.js';
 
 export interface HaFigures {
@@ -25,6 +26,16 @@ async function activeIndex(apis: Api[]): Promise<number> {
     }
     await sleep(50);
   }
+}
+
+/** Waits until a standby has loaded its read view (after a mount change it reloads it). */
+async function servingLocally(api: Api): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const metrics = await api.call('GET', 'sys/metrics?format=prometheus').catch(() => undefined);
+    if (metrics?.status === 200) return; // sys/metrics is local-only: it answers once the view is in place
+    await sleep(50);
+  }
+  throw new Error('a standby never started serving reads itself');
 }
 
 export async function measureHa(timing: { durationSec: number; warmupSec: number }, connections: number): Promise<HaFigures | string> {
@@ -51,6 +62,7 @@ export async function measureHa(timing: { durationSec: number; warmupSec: number
     await apis[active].call('POST', 'secret/data/bench/app', { data: { value: 'x'.repeat(100) } });
     const request = { method: 'GET', headers: { 'X-Vault-Token': init.json.root_token } };
     const path = '/v1/secret/data/bench/app';
+    for (const [i, api] of apis.entries()) if (i !== active) await servingLocally(api);
     const singleNode = await runLoad({ ...timing, connections, url: nodes[active].url + path, ...request });
     const spread = await Promise.all(nodes.map((n) => runLoad({ ...timing, connections: Math.ceil(connections / 3), url: n.url + path, ...request })));
     const threeNodes = {
@@ -66,6 +78,7 @@ export async function measureHa(timing: { durationSec: number; warmupSec: number
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     for (const t of [table, haTable, `${haTable}_nodes`]) await client.query(`DROP TABLE IF EXISTS ${t}`);
+    await client.query(`DROP FUNCTION IF EXISTS ${changeChannels(table).changes}_notify()`);
     await client.end();
   }
 }

@@ -187,7 +187,7 @@ async function main(): Promise<void> {
   for (const f of failures) console.log(`not measured: ${f.scenario}: ${f.error}`);
   if (typeof ha === 'string') { if (!scaleOnly) console.log(`\nHA: not measured: ${ha}`); }
   else {
-    console.log(`\nHA on PostgreSQL (3 nodes, standbys forward to the active):`);
+    console.log(`\nHA on PostgreSQL (3 nodes; standbys serve KV reads themselves, forward the rest):`);
     console.log(`  KV v2 read through the active alone: ${ha.singleNode.requestsPerSec.toFixed(0)} req/s, p99 ${ha.singleNode.p99Ms.toFixed(1)} ms`);
     console.log(`  KV v2 read spread over 3 nodes:      ${ha.threeNodes.requestsPerSec.toFixed(0)} req/s, p99 ${ha.threeNodes.p99Ms.toFixed(1)} ms`);
     console.log(`  failover after kill -9 of the active: ${ha.failoverMs} ms`);

@@ -70,6 +70,13 @@ export class ServiceUnavailable extends ArcaError {
   override readonly status = 503;
 }
 
+/** An HA standby started a local read and found it must go to the active node after all. */
+export class ForwardToActive extends Error {
+  constructor(reason: string) {
+    super(`forward to the active node: ${reason}`);
+  }
+}
+
 /** An HA standby cannot serve the request itself and found no active node to send it to. */
 export class StandbyError extends ArcaError {
   override readonly code = 'standby';

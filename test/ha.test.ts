@@ -2,7 +2,8 @@
  * High availability on PostgreSQL with three real server processes: one active, two
  * standbys that forward; kill -9 of the active under write load → a standby takes over and
  * no acknowledged write is lost; a partitioned active steps down and none of its writes land
- * after another node became active.
+ * after another node became active; standbys serve KV reads and token lookups themselves and
+ * still see every write the active acknowledged before the read (read-your-writes).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { spawnServer, type ServerChild } from './support/process.js';
 import { requireSystem } from './support/requires.js';
 import { postgresReachable, POSTGRES_URL } from './support/databases.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
+import { changeChannels } from '../src/storage/postgresql-changes.js';
 
 const reachable = await postgresReachable();
 const skip = requireSystem('ha', { install: 'a running PostgreSQL on 127.0.0.1:5432', present: () => reachable });
@@ -59,7 +61,32 @@ async function dropTables(tables: { table: string; haTable: string }): Promise<v
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();
   for (const t of [tables.table, tables.haTable, `${tables.haTable}_nodes`]) await client.query(`DROP TABLE IF EXISTS ${t}`);
+  await client.query(`DROP FUNCTION IF EXISTS ${changeChannels(tables.table).changes}_notify()`);
   await client.end();
+}
+
+/** A node's own Prometheus counter (sys/metrics is never forwarded). */
+async function counter(node: Node, name: string, labels: Record<string, string>): Promise<number> {
+  const res = await node.api.call('GET', 'sys/metrics?format=prometheus');
+  assert.equal(res.status, 200, res.text);
+  let total = 0;
+  for (const line of res.text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
+
+async function startCluster(tables: { table: string; haTable: string }) {
+  const nodes = [await startNode(clusterConfig(tables)), await startNode(clusterConfig(tables)), await startNode(clusterConfig(tables))];
+  const init = await nodes[0].api.call('PUT', 'sys/init', { secret_shares: 1, secret_threshold: 1 });
+  assert.equal(init.status, 200);
+  for (const node of nodes) {
+    assert.equal((await node.api.call('PUT', 'sys/unseal', { key: init.json.keys[0] })).json.sealed, false);
+    node.api.token = init.json.root_token;
+  }
+  const active = await waitFor('an active node', () => activeOf(nodes));
+  return { nodes, active, standbys: nodes.filter((n) => n !== active), key: init.json.keys[0] as string, root: init.json.root_token as string };
 }
 
 function freshTables() {
@@ -102,7 +129,8 @@ test('three nodes: forwarding, health codes, failover under load with nothing lo
     for (const node of nodes) {
       for (let i = 0; i < nodes.length; i++) assert.deepEqual((await node.api.call('GET', `kv/from-${i}`)).json.data, { i });
     }
-    const redirect = await standbys[0].api.call('GET', 'kv/from-0', undefined, { 'X-Vault-No-Request-Forwarding': 'true' });
+    // A write is redirected when the client asks not to be forwarded (a read would be served locally).
+    const redirect = await standbys[0].api.call('PUT', 'kv/from-0', { i: 0 }, { 'X-Vault-No-Request-Forwarding': 'true' });
     assert.equal(redirect.status, 307);
     assert.equal(redirect.headers.location, `${active.server.url}/v1/kv/from-0`);
     const status = (await active.api.call('GET', 'sys/ha-status')).json.data.nodes;
@@ -189,6 +217,88 @@ test('a partitioned active steps down and none of its writes land after another 
     await first.server.stop().catch(() => {});
     await second?.server.stop().catch(() => {});
     await proxy.close();
+    await dropTables(tables);
+  }
+});
+
+test('standbys serve KV reads and token lookups themselves, and see every write acknowledged before the read', { skip, timeout: 180_000 }, async () => {
+  const tables = freshTables();
+  const { nodes, active, standbys } = await startCluster(tables);
+  try {
+    assert.equal((await active.api.call('POST', 'sys/mounts/secret', { type: 'kv', options: { version: '2' } })).status, 204);
+    assert.equal((await active.api.call('POST', 'sys/mounts/v1', { type: 'kv' })).status, 204);
+    const local = (node: Node) => counter(node, 'arca_ha_standby_requests_total', { served: 'local' });
+    // The view reloads after the mount table changed: wait until both standbys read locally again.
+    for (const standby of standbys) {
+      await waitFor('the standby to serve reads locally', async () => {
+        const before = await local(standby);
+        await standby.api.call('GET', 'secret/metadata/none');
+        return (await local(standby)) > before ? true : undefined;
+      });
+    }
+    const localBefore = await Promise.all(standbys.map(local));
+
+    // Read-your-writes: every write acknowledged by the active is visible on both standbys at once.
+    const stale: string[] = [];
+    for (let i = 0; i < 150; i++) {
+      assert.equal((await active.api.call('POST', 'secret/data/ryw', { data: { i } })).status, 200);
+      assert.equal((await active.api.call('PUT', 'v1/ryw', { i })).status, 204);
+      for (const [s, standby] of standbys.entries()) {
+        const v2 = await standby.api.call('GET', 'secret/data/ryw');
+        if (v2.json?.data?.data?.i !== i || v2.json.data.metadata.version !== i + 1) stale.push(`v2 #${i} on standby ${s}: ${v2.status} ${v2.text.slice(0, 120)}`);
+        const v1 = await standby.api.call('GET', 'v1/ryw');
+        if (v1.json?.data?.i !== i) stale.push(`v1 #${i} on standby ${s}: ${v1.status}`);
+      }
+    }
+    assert.deepEqual(stale, []);
+    // A delete is as visible as a write.
+    assert.equal((await active.api.call('DELETE', 'v1/ryw')).status, 204);
+    for (const standby of standbys) assert.equal((await standby.api.call('GET', 'v1/ryw')).status, 404);
+
+    // Policies: a narrowed policy applies on the standby to the very next read.
+    assert.equal((await active.api.call('PUT', 'sys/policies/acl/reader', { policy: 'path "secret/data/*" { capabilities = ["read"] }' })).status, 204);
+    const token = (await active.api.call('POST', 'auth/token/create', { policies: ['reader'] })).json.auth.client_token;
+    for (const standby of standbys) {
+      assert.equal((await standby.api.call('GET', 'secret/data/ryw', undefined, { 'X-Vault-Token': token })).status, 200);
+      assert.equal((await standby.api.call('GET', 'auth/token/lookup-self', undefined, { 'X-Vault-Token': token })).json.data.policies.includes('reader'), true);
+    }
+    assert.equal((await active.api.call('PUT', 'sys/policies/acl/reader', { policy: 'path "secret/data/other" { capabilities = ["read"] }' })).status, 204);
+    for (const standby of standbys) assert.equal((await standby.api.call('GET', 'secret/data/ryw', undefined, { 'X-Vault-Token': token })).status, 403);
+
+    // Tokens: a revoked token is refused by the standby on the next request.
+    assert.equal((await active.api.call('POST', 'auth/token/revoke', { token })).status, 204);
+    for (const standby of standbys) assert.equal((await standby.api.call('GET', 'auth/token/lookup-self', undefined, { 'X-Vault-Token': token })).status, 403);
+
+    // Reads that must write go to the active: use-limited tokens are counted there, wrapping mints there.
+    assert.equal((await active.api.call('PUT', 'sys/policies/acl/reader', { policy: 'path "secret/data/*" { capabilities = ["read"] }' })).status, 204);
+    const twice = (await active.api.call('POST', 'auth/token/create', { policies: ['reader'], num_uses: 2 })).json.auth.client_token;
+    const withUses = (node: Node) => node.api.call('GET', 'secret/data/ryw', undefined, { 'X-Vault-Token': twice });
+    assert.equal((await withUses(standbys[0])).status, 200);
+    assert.equal((await withUses(standbys[1])).status, 200);
+    assert.equal((await withUses(standbys[0])).status, 403, 'the third use is refused: both uses were counted');
+    const wrapped = await standbys[0].api.call('GET', 'secret/data/ryw', undefined, { 'X-Vault-Wrap-TTL': '60' });
+    assert.equal(wrapped.status, 200);
+    const unwrapped = await standbys[1].api.call('POST', 'sys/wrapping/unwrap', undefined, { 'X-Vault-Token': wrapped.json.wrap_info.token });
+    assert.equal(unwrapped.json.data.data.i, 149);
+
+    // Keyring rotation: data written under the new term reads on the standbys straight away.
+    assert.equal((await active.api.call('POST', 'sys/rotate')).status, 204);
+    assert.equal((await active.api.call('POST', 'secret/data/after-rotate', { data: { term: 2 } })).status, 200);
+    for (const standby of standbys) assert.deepEqual((await standby.api.call('GET', 'secret/data/after-rotate')).json.data.data, { term: 2 });
+
+    // Writes through a standby still go to the active; a new mount is readable through a standby at once.
+    assert.equal((await standbys[0].api.call('POST', 'sys/mounts/fresh', { type: 'kv' })).status, 204);
+    assert.equal((await standbys[1].api.call('PUT', 'fresh/x', { y: 1 })).status, 204);
+    for (const node of nodes) assert.deepEqual((await node.api.call('GET', 'fresh/x')).json.data, { y: 1 });
+
+    const localAfter = await Promise.all(standbys.map((standby) => waitFor('the standby view to reload', () => local(standby))));
+    for (const [s] of standbys.entries()) {
+      assert.ok(localAfter[s] - localBefore[s] >= 300, `standby ${s} served ${localAfter[s] - localBefore[s]} reads itself`);
+    }
+    // sys/metrics is never forwarded: each node reports its own numbers.
+    assert.equal(await counter(active, 'arca_ha_standby_requests_total', { served: 'local' }), 0);
+  } finally {
+    for (const node of nodes) await node.server.stop().catch(() => {});
     await dropTables(tables);
   }
 });

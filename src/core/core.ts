@@ -24,6 +24,8 @@ export interface Subsystem {
   name: string;
   load(): Promise<void>;
   unload(): Promise<void>;
+  /** HA standby: load read-only, for serving local reads. Absent: not loaded on standbys. */
+  loadStandby?(): Promise<void>;
 }
 
 /** The HA election as the core sees it (src/core/ha/election.ts). */
@@ -79,6 +81,11 @@ export class Core {
   private unsealing?: Promise<void>;
   private ha?: HaController;
   private migration?: SealMigration;
+  /** HA standby: set while the read-only view for local reads is loaded; new number per load. */
+  private standbyViewId?: number;
+  private standbyViewsLoaded = 0;
+  /** Role changes and standby view loads run one at a time. */
+  private roleChange: Promise<unknown> = Promise.resolve();
   readonly activeSince: { time?: Date } = {};
 
   constructor(private readonly deps: CoreDeps) {}
@@ -107,18 +114,66 @@ export class Core {
     this.ha = ha;
   }
 
-  /** HA: this node won the lock. Pick up keyring changes, then load everything. */
-  async promote(): Promise<void> {
-    await this.deps.barrier.reload();
-    await this.readClusterInfo();
-    await this.loadSubsystems();
-    this.activeSince.time = new Date();
+  private serialRoleChange<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.roleChange.then(work, work);
+    this.roleChange = next.catch(() => {});
+    return next;
+  }
+
+  /** HA: this node won the lock. Drop the standby view, pick up keyring changes, then load everything. */
+  promote(): Promise<void> {
+    return this.serialRoleChange(async () => {
+      if (this.standbyViewId !== undefined) await this.unloadSubsystems();
+      this.standbyViewId = undefined;
+      await this.deps.barrier.reload();
+      await this.readClusterInfo();
+      await this.loadSubsystems();
+      this.activeSince.time = new Date();
+    });
   }
 
   /** HA: this node lost the lock. Drop what only the active may run; stay unsealed. */
-  async demote(): Promise<void> {
-    this.activeSince.time = undefined;
-    await this.unloadSubsystems();
+  demote(): Promise<void> {
+    return this.serialRoleChange(async () => {
+      this.activeSince.time = undefined;
+      this.standbyViewId = undefined;
+      await this.unloadSubsystems();
+    });
+  }
+
+  /** HA standby: the id of the loaded read-only view, or undefined when none is (local reads off). */
+  get standbyView(): number | undefined {
+    return this.standby ? this.standbyViewId : undefined;
+  }
+
+  /**
+   * HA standby: load what serving local reads needs, read-only, from a fresh keyring and an
+   * empty cache. Returns the view's id (the current one if already loaded).
+   */
+  loadStandbyView(): Promise<number | undefined> {
+    return this.serialRoleChange(async () => {
+      if (!this.standby) return undefined;
+      if (this.standbyViewId !== undefined) return this.standbyViewId;
+      try {
+        await this.deps.barrier.reload();
+        await this.deps.tokens.loadStandby();
+        for (const sub of this.deps.subsystems) await sub.loadStandby?.();
+      } catch (err) {
+        await this.unloadSubsystems();
+        throw err;
+      }
+      this.standbyViewId = ++this.standbyViewsLoaded;
+      return this.standbyViewId;
+    });
+  }
+
+  /** HA standby: stop serving local reads (the view may be stale); requests forward until reloaded. */
+  dropStandbyView(): Promise<void> {
+    return this.serialRoleChange(async () => {
+      if (this.standbyViewId === undefined) return;
+      this.standbyViewId = undefined;
+      await this.unloadSubsystems();
+    });
   }
 
   async stepDown(): Promise<void> {
@@ -337,6 +392,7 @@ export class Core {
   private async sealInternal(): Promise<void> {
     const wasActive = this.ha?.active ?? false;
     await this.ha?.stop(); // an active node demotes, which unloads
+    this.standbyViewId = undefined;
     if (!wasActive) await this.unloadSubsystems();
     this.deps.barrier.seal();
     if (this.deps.seal.type === 'shamir') this.shamirHolder().clearUnsealKey();
@@ -406,5 +462,11 @@ export class Core {
   requireActive(): void {
     this.requireUnsealed();
     if (this.standby) throw new StandbyError();
+  }
+
+  /** Throws unless this node may serve a local read: active, or a standby with its view loaded. */
+  requireReadable(): void {
+    this.requireUnsealed();
+    if (this.standby && this.standbyViewId === undefined) throw new StandbyError();
   }
 }

@@ -3,9 +3,9 @@
  * through the core's request pipeline and comes back in Vault's envelope.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NotFound, ServiceUnavailable, UnsupportedOperation } from '../errors.js';
+import { ForwardToActive, InvalidRequest, NotFound, ServiceUnavailable, StorageError, UnsupportedOperation } from '../errors.js';
 import type { Core } from '../core/core.js';
-import type { Pipeline } from '../core/request/pipeline.js';
+import type { IncomingRequest, Pipeline } from '../core/request/pipeline.js';
 import { canonicalRequestPath } from '../core/policy/path.js';
 import { readBody, parseJsonObject } from './body.js';
 import { clientToken, toIncomingRequest } from './incoming.js';
@@ -31,6 +31,9 @@ export interface ApiHandlerDeps {
   maxRequestDurationSeconds?: number;
   /** HA: how a standby hands requests to the active node. */
   forwarder?: Forwarder;
+  /** HA: which requests a standby may serve itself, once caught up with the active's writes. */
+  standbyReads?: { route(operation: string, path: string): 'local' | 'forward' | 'local-only'; catchUp(): Promise<boolean> };
+  onStandbyRequest?: (served: 'local' | 'forwarded') => void;
 }
 
 export function createApiHandler(deps: ApiHandlerDeps) {
@@ -62,11 +65,45 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     }
 
     if (deps.core.standby && deps.forwarder) {
+      if (await serveOnStandby(req, res, url, path, await body())) {
+        deps.onStandbyRequest?.('local');
+        return;
+      }
+      deps.onStandbyRequest?.('forwarded');
       await deps.forwarder.forward(req, res, path, await body());
       return;
     }
-    const incoming = toIncomingRequest(req, url, path, await body(), clientAddress(req, deps.xForwardedFor));
-    const response = await deps.pipeline.handle(incoming);
+    await answer(res, toIncomingRequest(req, url, path, await body(), clientAddress(req, deps.xForwardedFor)));
+  }
+
+  /**
+   * A standby answers KV reads and token lookups itself once it has caught up with the active.
+   * False: the active must answer (not a local read, or it turned out to need a write — the
+   * storage refuses a standby's writes, so a local attempt changes nothing).
+   */
+  async function serveOnStandby(req: IncomingMessage, res: ServerResponse, url: URL, path: string, body: Buffer): Promise<boolean> {
+    const reads = deps.standbyReads;
+    if (!reads) return false;
+    let incoming: IncomingRequest;
+    try {
+      incoming = toIncomingRequest(req, url, path, body, clientAddress(req, deps.xForwardedFor));
+    } catch {
+      return false; // the active gives the error
+    }
+    const route = reads.route(incoming.operation, incoming.path);
+    if (route === 'local-only') throw new InvalidRequest('cannot forward local-only request');
+    if (route === 'forward' || !(await reads.catchUp())) return false;
+    try {
+      await answer(res, incoming, { standbyRead: true });
+      return true;
+    } catch (err) {
+      if (err instanceof ForwardToActive || err instanceof StorageError) return false;
+      throw err;
+    }
+  }
+
+  async function answer(res: ServerResponse, incoming: IncomingRequest, options: { standbyRead?: boolean } = {}): Promise<void> {
+    const response = await deps.pipeline.handle(incoming, options);
     if (response.raw) {
       res.writeHead(response.raw.status, { 'Content-Type': response.raw.contentType, 'Cache-Control': 'no-store' });
       res.end(response.raw.body);

@@ -50,6 +50,7 @@ import { createPkiBackend } from '../engines/pki/index.js';
 import { createSshBackend } from '../engines/ssh/index.js';
 import { createTotpBackend } from '../engines/totp/index.js';
 import { setupHa } from './ha.js';
+import { servesStandbyReads } from './standby-reads.js';
 import { createForwarder } from '../http/forward.js';
 import { createAuditBroker } from '../core/audit/broker.js';
 import { createServerMetrics, instrumentBarrier, instrumentPipeline, instrumentSeal, instrumentStorage } from '../core/metrics/server-metrics.js';
@@ -122,6 +123,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const mountSubsystem: Subsystem = {
     name: 'mounts',
     load: () => mounts.load(defaultMounts()),
+    loadStandby: () => mounts.loadStandby(servesStandbyReads),
     unload: () => mounts.unload(),
   };
   const audit = createAuditBroker({
@@ -134,12 +136,14 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     log: (level, message) => logger.log(level, message),
     onWriteFailure: (device, type) => metrics.auditFailures.inc({ device, type }),
   });
+  // Standbys audit the reads they serve themselves, to their own devices.
+  const auditSubsystem: Subsystem = { name: 'audit', load: () => audit.load(), loadStandby: () => audit.load(), unload: () => audit.unload() };
   const core = new Core({
     physical: storage,
     barrier,
     seal,
     tokens,
-    subsystems: [policies, mountSubsystem, audit, expiration, lifecycleCounter(metrics), identity.subsystem],
+    subsystems: [policies, mountSubsystem, auditSubsystem, expiration, lifecycleCounter(metrics), identity.subsystem],
     randomBytes,
     storageType: config.storage.type,
     clusterName: config.clusterName,
@@ -147,7 +151,18 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   });
   if (migrationSeal) core.attachMigration(createSealMigration({ physical: storage, seal, oldSeal: migrationSeal, log: (level, message) => logger.log(level, message) }));
   let boundAddress: string | undefined;
-  const ha = setupHa(config, storage, core, logger, () => boundAddress);
+  const ha = setupHa({
+    config, storage, core, logger,
+    boundAddress: () => boundAddress,
+    route: (path) => mounts.route(path),
+    invalidate: {
+      cachedKey: (key) => barrier.invalidate(key),
+      keyring: () => barrier.reload(),
+      token: (hashedId) => tokens.forget(hashedId),
+      policy: (name) => policies.forget(name),
+      identity: () => identity.store.unload(),
+    },
+  });
   registry.register('mounts', 'system', () => createSysBackend({
     core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies,
     audit, metrics: { registry: metrics.registry, telemetry: config.telemetry }, identity: identity.resolver,
@@ -187,6 +202,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     maxRequestDurationSeconds: config.listeners[0]?.maxRequestDurationSeconds, log: (m) => logger.log('error', m),
     services: { standby: () => core.standby, leader: ha && (() => ha.leaderStatus()) },
     forwarder: ha && createForwarder(() => ha.activeAddress()),
+    standbyReads: ha?.standbyReads,
+    onStandbyRequest: (served) => metrics.standbyRequests.inc({ served }),
     rawRoutes: [ceremonyRoutes({
       generateRoot: createGenerateRoot(core),
       rekey: createRekey(core, 'barrier'),

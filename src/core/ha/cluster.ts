@@ -25,6 +25,8 @@ export interface HaClusterOptions {
   ttlMs?: number;
   intervalMs?: number;
   stepDownWaitMs?: number;
+  /** After each election round that left this node a standby. */
+  onStandby?(): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -35,6 +37,9 @@ export function createHaCluster(options: HaClusterOptions) {
   const ttlMs = options.ttlMs ?? 3000;
   const intervalMs = options.intervalMs ?? 500;
   let leaderCache: { at: number; value?: { holderId: string; advertised: Advertised } } = { at: 0 };
+
+  /** A standby's writes are refused by the database itself: no lock row ever has generation 0. */
+  const standbyFence = { lockKey: ACTIVE_LOCK_KEY, holderId, generation: 0 };
 
   const election = createElection({
     lock: options.lock,
@@ -53,9 +58,11 @@ export function createHaCluster(options: HaClusterOptions) {
       await options.core.promote();
     },
     onLose: async () => {
+      options.setFence(standbyFence);
       leaderCache = { at: 0 };
       await options.core.demote();
     },
+    onStandby: options.onStandby,
   });
 
   function beat(): void {
@@ -82,9 +89,10 @@ export function createHaCluster(options: HaClusterOptions) {
     /** The election, announcing this node as soon as it starts contending. */
     election: {
       get active() { return election.active; },
-      start: () => { beat(); return election.start(); },
+      start: () => { options.setFence(standbyFence); beat(); return election.start(); },
       stepDown: () => election.stepDown(),
-      stop: () => election.stop(),
+      // Sealed, the node writes only its own seal entries (unseal re-wraps, migration), unfenced as before HA.
+      stop: async () => { await election.stop(); options.setFence(undefined); },
     },
     holderId,
 

@@ -17,6 +17,8 @@ export interface ElectionOptions {
   stepDownWaitMs: number;
   onAcquire(generation: number): Promise<void>;
   onLose(reason: string): Promise<void>;
+  /** After each attempt that left this node a standby (errors are the hook's own business). */
+  onStandby?(): Promise<void>;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   now?: () => number;
 }
@@ -79,10 +81,15 @@ export function createElection(options: ElectionOptions) {
     generation = got;
   }
 
+  async function round(): Promise<void> {
+    await tick();
+    if (running && !active) await options.onStandby?.().catch(() => {});
+  }
+
   function schedule(): void {
     if (!running) return;
     timer = setTimeout(() => {
-      void serial(tick).finally(schedule);
+      void serial(round).finally(schedule);
     }, options.intervalMs);
     timer.unref();
   }
@@ -95,7 +102,7 @@ export function createElection(options: ElectionOptions) {
     start(): Promise<void> {
       if (running) return transition;
       running = true;
-      const first = serial(tick);
+      const first = serial(round);
       void first.finally(schedule);
       return first;
     },

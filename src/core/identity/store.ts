@@ -26,10 +26,14 @@ export function createIdentityStore(deps: { storage: BarrierStorage }) {
   const groups = new Map<string, Group>();
   const groupAliases = new Map<string, GroupAlias>();
   let loaded: Promise<void> | undefined;
+  /** Bumped by `unload`: a load still running from before must not fill the emptied maps. */
+  let epoch = 0;
 
   async function loadKind<T extends { id: string }>(kind: Kind, into: Map<string, T>): Promise<void> {
+    const startedAt = epoch;
     for (const id of await storage.list(`${kind}/`)) {
       const raw = await storage.get(`${kind}/${id}`);
+      if (startedAt !== epoch) return;
       if (raw) {
         const value = JSON.parse(raw.toString('utf8')) as T;
         into.set(value.id, value);
@@ -123,8 +127,9 @@ export function createIdentityStore(deps: { storage: BarrierStorage }) {
 
   return {
     ready,
-    /** Forget the in-memory copy (seal); the next use reloads from storage. */
+    /** Forget the in-memory copy (seal; HA: another node changed it); the next use reloads from storage. */
     unload(): void {
+      epoch++;
       entities.clear(); aliases.clear(); groups.clear(); groupAliases.clear();
       loaded = undefined;
     },

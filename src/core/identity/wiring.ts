@@ -31,7 +31,7 @@ export function wireIdentity(deps: {
   };
   return {
     store,
-    subsystem: { name: 'identity', load: async () => {}, unload: async () => store.unload() },
+    subsystem: { name: 'identity', load: async () => {}, loadStandby: async () => {}, unload: async () => store.unload() },
     resolver: { entityForLogin: (accessor, auth) => store.entityForLogin(accessor, auth), policiesFor: (id) => store.policiesFor(id) },
     backend: () => createIdentityBackend({
       store,

@@ -26,6 +26,7 @@ export function createServerMetrics(registry: MetricsRegistry = createMetricsReg
     sealCalls: registry.counter('seal_operations_total', 'Calls into the seal (HSM/KMS/Shamir), by operation and result.'),
     sealSeconds: registry.histogram('seal_seconds', 'Seal call latency, by operation.'),
     auditFailures: registry.counter('audit_log_failure_total', 'Audit entries a device failed to write, by device and entry type.'),
+    standbyRequests: registry.counter('ha_standby_requests_total', 'API requests that reached this node as an HA standby, by how they were served (local, forwarded).'),
     storageSeconds: registry.histogram('storage_seconds', 'Physical storage latency, by backend and operation.'),
   };
 }
@@ -120,19 +121,19 @@ function statusOf(operation: string, response: ResponseShape | undefined): strin
 }
 
 /** Request counts (by status code) and latency by mount and operation around the pipeline's `handle`. */
-export function instrumentPipeline<P extends { handle(req: { path: string; operation: string }): Promise<unknown> }>(
+export function instrumentPipeline<P extends { handle(req: { path: string; operation: string }, options?: never): Promise<unknown> }>(
   pipeline: P,
   mountOf: (path: string) => string | undefined,
   metrics: ServerMetrics,
 ): P {
   return {
     ...pipeline,
-    async handle(req: { path: string; operation: string }) {
+    async handle(req: { path: string; operation: string }, options?: never) {
       const start = process.hrtime.bigint();
       const mount = mountOf(req.path) ?? 'none';
       let code = '200';
       try {
-        const response = await pipeline.handle(req);
+        const response = await pipeline.handle(req, options);
         code = statusOf(req.operation, response as ResponseShape | undefined);
         return response;
       } catch (err) {

@@ -104,6 +104,22 @@ export function createMountManager(deps: MountManagerDeps) {
       sortLive();
     },
 
+    /**
+     * HA standby: the mounts `serves` picks, read as the active wrote them. Nothing is written,
+     * and no other backend is instantiated (some run background work only the active may run).
+     */
+    async loadStandby(serves: (entry: MountEntry) => boolean): Promise<void> {
+      const next: LiveMount[] = [];
+      for (const table of ['mounts', 'auth'] as const) {
+        const raw = await barrier.get(TABLE_KEYS[table]);
+        if (!raw) throw new Error(`the ${table} table has not been written by the active node yet`);
+        const { entries } = JSON.parse(raw.toString('utf8')) as { entries: MountEntry[] };
+        for (const entry of entries) if (serves(entry)) next.push(await instantiate(entry));
+      }
+      live = next;
+      sortLive();
+    },
+
     async unload(): Promise<void> {
       for (const m of live) await m.dispatcher.backend.cleanup?.();
       live = [];

@@ -70,6 +70,8 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
   /** Parsed policies by normalised name; `null` remembers "not stored". Cleared at unload. */
   const cache = new Map<string, Policy | null>();
   const listeners = new Set<PolicyChangeListener>();
+  /** Bumped by `forget`: a read that started before another node changed a policy must not cache it. */
+  let cacheGeneration = 0;
 
   function changed(name: string): void {
     for (const listener of listeners) listener(name);
@@ -78,14 +80,10 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
   async function readStored(name: string): Promise<Policy | undefined> {
     const cached = cache.get(name);
     if (cached !== undefined) return cached ?? undefined;
+    const startedAt = cacheGeneration;
     const bytes = await storage.get(name);
-    if (!bytes) {
-      cache.set(name, null);
-      return undefined;
-    }
-    const entry = decodePolicyEntry(bytes);
-    const policy = await parsePolicy(name, entry.raw);
-    cache.set(name, policy);
+    const policy = bytes ? await parsePolicy(name, decodePolicyEntry(bytes).raw) : undefined;
+    if (startedAt === cacheGeneration) cache.set(name, policy ?? null);
     return policy;
   }
 
@@ -112,9 +110,22 @@ export function createPolicyStore(deps: PolicyStoreDeps) {
       await loadBuiltins();
     },
 
+    /** HA standby: read only (the active writes the built-ins). */
+    async loadStandby(): Promise<void> {
+      cache.clear();
+    },
+
     async unload(): Promise<void> {
+      cacheGeneration++;
       cache.clear();
       changed('*');
+    },
+
+    /** Another node changed this policy (stored name): drop it and every ACL built from it. */
+    forget(name: string): void {
+      cacheGeneration++;
+      cache.delete(name);
+      changed(name);
     },
 
     /** The policy by (un-normalised) name; `root` is the virtual root policy. */

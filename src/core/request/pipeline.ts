@@ -4,7 +4,7 @@
  * minting → wrapping, with audit entries before and after. Backends never see tokens they
  * should not, and never mint tokens themselves.
  */
-import { NotFound, PermissionDenied, InvalidRequest } from '../../errors.js';
+import { ForwardToActive, NotFound, PermissionDenied, InvalidRequest } from '../../errors.js';
 import { pathListMatches } from '../../framework/backend.js';
 import type { CallerIdentity, LogicalRequest, LogicalResponse } from '../../framework/logical.js';
 import type { Core } from '../core.js';
@@ -107,8 +107,17 @@ export function createPipeline(deps: PipelineDeps) {
   }
 
   return {
-    async handle(incoming: IncomingRequest): Promise<LogicalResponse> {
-      core.requireActive();
+    /**
+     * `standbyRead`: an HA standby serves a read locally. Anything that would write (a token
+     * use count, response wrapping, a lease) throws ForwardToActive before it happens.
+     */
+    async handle(incoming: IncomingRequest, options: { standbyRead?: boolean } = {}): Promise<LogicalResponse> {
+      if (options.standbyRead) {
+        core.requireReadable();
+        if (incoming.wrapTtlSeconds !== undefined) throw new ForwardToActive('response wrapping');
+      } else {
+        core.requireActive();
+      }
       const mount = mounts.route(incoming.path);
       if (!mount) throw new NotFound(`no handler for route "${incoming.path}"`);
       const req: LogicalRequest = {
@@ -130,11 +139,15 @@ export function createPipeline(deps: PipelineDeps) {
         await deps.audit?.logRequest(req, err as Error);
         throw err;
       }
+      if (options.standbyRead && entry && entry.numUses > 0) throw new ForwardToActive('token with limited uses');
       await deps.audit?.logRequest(req);
       let response: LogicalResponse | undefined;
       try {
         const lastUse = entry ? await core.tokens.use(entry) : false;
         response = await mount.dispatcher.handle(req);
+        if (options.standbyRead && (response.auth || (response.secret && !response.secret.advisory))) {
+          throw new ForwardToActive('the response needs a lease or a token');
+        }
         response = await postProcess(req, response, mount);
         if (lastUse && entry) await core.tokens.revokeTree(entry);
       } catch (err) {

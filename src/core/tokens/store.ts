@@ -58,6 +58,10 @@ export function createTokenStore(deps: TokenStoreDeps) {
   let salt: Buffer | undefined;
   let batchKey: Buffer | undefined;
   const cache = new Map<string, TokenEntry>();
+  /** Bumped by `forget`: a read that started before another node changed a token must not cache it. */
+  let cacheGeneration = 0;
+  /** HA standby: look up only; expired tokens are left for the active to revoke. */
+  let readOnly = false;
 
   /** Recent HMACs, so a busy token is not re-hashed on every request (cleared with the salt). */
   const hashes = new Map<string, string>();
@@ -85,10 +89,11 @@ export function createTokenStore(deps: TokenStoreDeps) {
   async function readHashed(hashedId: string): Promise<TokenEntry | undefined> {
     const cached = cache.get(hashedId);
     if (cached) return cached;
+    const startedAt = cacheGeneration;
     const raw = await storage.get(`id/${hashedId}`);
     if (!raw) return undefined;
     const entry = JSON.parse(raw.toString('utf8')) as TokenEntry;
-    remember(entry);
+    if (startedAt === cacheGeneration) remember(entry);
     return entry;
   }
 
@@ -123,7 +128,7 @@ export function createTokenStore(deps: TokenStoreDeps) {
     const entry = await readHashed(hashedId);
     if (!entry || entry.numUses < 0) return undefined;
     if (isExpired(entry, now())) {
-      await revokeHashed(entry.hashedId);
+      if (!readOnly) await revokeHashed(entry.hashedId);
       return undefined;
     }
     return entry;
@@ -170,7 +175,25 @@ export function createTokenStore(deps: TokenStoreDeps) {
       }
     },
 
+    /** HA standby: the salt and batch key the active wrote; nothing is written. */
+    async loadStandby(): Promise<void> {
+      const existing = await storage.get(SALT_KEY);
+      const existingBatchKey = await storage.get(BATCH_KEY);
+      if (!existing || existingBatchKey?.length !== BATCH_KEY_LENGTH) throw new Error('token store not initialised by the active node yet');
+      salt = existing;
+      batchKey = existingBatchKey;
+      readOnly = true;
+    },
+
+    /** Another node changed this token: drop the cached copy. */
+    forget(hashedId: string): void {
+      cacheGeneration++;
+      cache.delete(hashedId);
+    },
+
     unload(): void {
+      readOnly = false;
+      cacheGeneration++;
       salt?.fill(0);
       salt = undefined;
       hashes.clear();
