@@ -80,6 +80,8 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
   let client: pg.Client | undefined;
   let listening = false;
   let closed = false;
+  /** Set after the first failed attempt, so a database that stays down is logged once. */
+  let retrying = false;
   let sequence = 0;
   /** Handling runs one notification at a time, in delivery order; sync answers queue behind it. */
   let handling: Promise<void> = Promise.resolve();
@@ -159,13 +161,15 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
         if (closed) { await candidate.end().catch(() => {}); return; }
         client = candidate;
         listening = true;
+        retrying = false;
         // Anything may have changed while nobody listened.
         handle(() => options.onChange(undefined));
         return;
       } catch (err) {
         candidate.removeAllListeners('end');
         await candidate.end().catch(() => {});
-        options.log('warn', `ha: listening for changes failed, retrying: ${(err as Error).message}`);
+        if (!retrying) options.log('warn', `ha: listening for changes failed, retrying every ${RECONNECT_DELAY_MS} ms: ${(err as Error).message}`);
+        retrying = true;
         await new Promise((r) => setTimeout(r, RECONNECT_DELAY_MS).unref());
       }
     }
