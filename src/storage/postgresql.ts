@@ -94,14 +94,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     check: `WITH ${ha.fenceCte} SELECT count(*)::int AS held FROM fence`,
   };
 
-  /** Nodes starting together create the schema one at a time (concurrent DDL on one catalog row fails). */
-  async function createSchema(): Promise<void> {
+  /** Runs `work` in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
+  async function inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtext('arca schema ' || $1))", [table]);
-      await client.query(SQL.schema);
-      for (const statement of ha ? [...ha.schema, ...changeTriggerSql(table)] : []) await client.query(statement);
+      await work(client);
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
@@ -109,6 +107,15 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     } finally {
       client.release();
     }
+  }
+
+  /** Nodes starting together create the schema one at a time (concurrent DDL on one catalog row fails). */
+  function createSchema(): Promise<void> {
+    return inTransaction(async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('arca schema ' || $1))", [table]);
+      await client.query(SQL.schema);
+      for (const statement of ha ? [...ha.schema, ...changeTriggerSql(table)] : []) await client.query(statement);
+    });
   }
 
   let ready: Promise<void> | undefined;
@@ -225,23 +232,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     },
     async transaction(ops) {
       checkOperations(ops);
-      await run('transaction', async () => {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          if (fence && FENCED) {
-            const { rows } = await client.query<{ held: number }>(FENCED.check, [fence.lockKey, fence.holderId, fence.generation]);
-            if (rows[0]?.held !== 1) throw new FenceLost();
-          }
-          for (const op of ops) await apply(client, op);
-          await client.query('COMMIT');
-        } catch (err) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw err;
-        } finally {
-          client.release();
+      await run('transaction', () => inTransaction(async (client) => {
+        if (fence && FENCED) {
+          const { rows } = await client.query<{ held: number }>(FENCED.check, [fence.lockKey, fence.holderId, fence.generation]);
+          if (rows[0]?.held !== 1) throw new FenceLost();
         }
-      });
+        for (const op of ops) await apply(client, op);
+      }));
     },
     async close() {
       if (closed) return;
