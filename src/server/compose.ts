@@ -18,7 +18,7 @@ import { createAclProvider } from '../core/policy/acl-cache.js';
 import { CORE_SYS_GROUPS, createSysBackend } from '../core/sys/index.js';
 import { lockedUsersPaths } from '../core/sys/locked-users.js';
 import { wireIdentity } from '../core/identity/wiring.js';
-import { createLockoutTracker } from '../auth/common/lockout.js';
+import { createLockoutTracker, LOCKED_USERS_PREFIX } from '../auth/common/lockout.js';
 import { createUserpassBackend } from '../auth/userpass/index.js';
 import { createAppRoleBackend } from '../auth/approle/index.js';
 import { createLdapBackend } from '../auth/ldap/index.js';
@@ -119,7 +119,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     tokens, cubbyholeStorage: cubbyholeStorageOf(mounts), registerToken: (entry) => expiration.registerToken(entry),
   });
   const identity = wireIdentity({ storage: barrier.view('sys/identity/'), acl, mounts });
-  const lockouts = createLockoutTracker();
+  const lockouts = createLockoutTracker({ storage: barrier.view(LOCKED_USERS_PREFIX) });
   const mountSubsystem: Subsystem = {
     name: 'mounts',
     load: () => mounts.load(defaultMounts()),
@@ -143,7 +143,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     barrier,
     seal,
     tokens,
-    subsystems: [policies, mountSubsystem, auditSubsystem, expiration, lifecycleCounter(metrics), identity.subsystem],
+    subsystems: [policies, mountSubsystem, auditSubsystem, expiration, lockouts, lifecycleCounter(metrics), identity.subsystem],
     randomBytes,
     storageType: config.storage.type,
     clusterName: config.clusterName,

@@ -5,9 +5,10 @@
  * Failures are counted per (mount accessor, canonical alias): callers pass the name already
  * canonicalised with `canonicalAlias` (trim + lower case), so " Alice" and "alice" share one
  * counter (the 2025 lockout-bypass advisory). A locked alias is refused before its password is
- * checked. Counters live in memory: a restart forgets them, as Vault's unpersisted counters do.
+ * checked. Counters live in memory, as Vault's do; locks are stored (see createLockoutTracker).
  */
 import { parseDurationSeconds } from '../../util/duration.js';
+import type { BarrierStorage } from '../../barrier/types.js';
 
 export interface LockoutConfig {
   threshold: number;
@@ -47,6 +48,8 @@ export function lockoutConfigOf(mountConfig: object, defaults: LockoutConfig = D
 interface FailureRecord {
   count: number;
   lastFailure: number; // unix seconds
+  /** Set when the failures reached the threshold (unix seconds). */
+  lockedAt?: number;
 }
 
 export interface LockedAlias {
@@ -54,64 +57,104 @@ export interface LockedAlias {
   alias: string;
 }
 
-export function createLockoutTracker(deps: { now?: () => number } = {}) {
+/** Where locks are kept across restarts and nodes: Vault's `core/login/lockedUsers/<accessor>/<alias>`. */
+export const LOCKED_USERS_PREFIX = 'core/login/lockedUsers/';
+
+/**
+ * Failure counters live in memory, as Vault's do; a lock itself is written to storage (when
+ * given), so a restart or a failover to another node does not lift it early.
+ */
+export function createLockoutTracker(deps: { now?: () => number; storage?: BarrierStorage } = {}) {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  const { storage } = deps;
   /** mount accessor → canonical alias → failures. */
   const records = new Map<string, Map<string, FailureRecord>>();
   /** The last config each mount was checked with, for listing. */
   const configs = new Map<string, LockoutConfig>();
 
+  const keyOf = (accessor: string, alias: string) => `${encodeURIComponent(accessor)}/${encodeURIComponent(alias)}`;
+
   function record(accessor: string, alias: string): FailureRecord | undefined {
     return records.get(accessor)?.get(alias);
   }
 
-  function forget(accessor: string, alias: string): boolean {
+  async function forget(accessor: string, alias: string): Promise<boolean> {
     const perMount = records.get(accessor);
-    const had = perMount?.delete(alias) ?? false;
+    const rec = perMount?.get(alias);
+    perMount?.delete(alias);
     if (perMount && perMount.size === 0) records.delete(accessor);
-    return had;
+    if (rec?.lockedAt !== undefined) await storage?.delete(keyOf(accessor, alias));
+    return rec !== undefined;
   }
 
   function locked(rec: FailureRecord, config: LockoutConfig): boolean {
-    return rec.count >= config.threshold && now() - rec.lastFailure < config.durationSeconds;
+    return rec.lockedAt !== undefined && now() - rec.lockedAt < config.durationSeconds;
   }
 
   return {
+    name: 'user lockout',
+
+    /** Reads the stored locks (unseal, or becoming the active node). */
+    async load(): Promise<void> {
+      records.clear();
+      if (!storage) return;
+      for (const folder of await storage.list('')) {
+        if (!folder.endsWith('/')) continue;
+        const accessor = decodeURIComponent(folder.slice(0, -1));
+        for (const name of await storage.list(folder)) {
+          const raw = await storage.get(folder + name);
+          const lockedAt = raw ? Number((JSON.parse(raw.toString('utf8')) as { locked_at?: unknown }).locked_at) : NaN;
+          if (!Number.isFinite(lockedAt)) continue;
+          let perMount = records.get(accessor);
+          if (!perMount) records.set(accessor, (perMount = new Map()));
+          perMount.set(decodeURIComponent(name), { count: 0, lastFailure: lockedAt, lockedAt });
+        }
+      }
+    },
+
+    async unload(): Promise<void> {
+      records.clear();
+      configs.clear();
+    },
+
     /** True while the alias is locked; an expired lock is forgotten. */
-    isLocked(accessor: string, alias: string, config: LockoutConfig): boolean {
+    async isLocked(accessor: string, alias: string, config: LockoutConfig): Promise<boolean> {
       configs.set(accessor, config);
       if (config.disabled) return false;
       const rec = record(accessor, alias);
       if (!rec) return false;
       if (locked(rec, config)) return true;
-      if (rec.count >= config.threshold) forget(accessor, alias);
+      if (rec.lockedAt !== undefined) await forget(accessor, alias);
       return false;
     },
 
-    /** Counts one failed login. Returns true when this failure locked the alias. */
-    recordFailure(accessor: string, alias: string, config: LockoutConfig): boolean {
+    /** Counts one failed login. Returns true when this failure locked the alias (the lock is stored first). */
+    async recordFailure(accessor: string, alias: string, config: LockoutConfig): Promise<boolean> {
       configs.set(accessor, config);
       if (config.disabled) return false;
       let perMount = records.get(accessor);
       if (!perMount) records.set(accessor, (perMount = new Map()));
-      const rec = perMount.get(alias);
       const t = now();
+      let rec = perMount.get(alias);
       if (!rec || t - rec.lastFailure >= config.counterResetSeconds) {
-        perMount.set(alias, { count: 1, lastFailure: t });
-        return config.threshold <= 1;
+        rec = { count: 0, lastFailure: t };
+        perMount.set(alias, rec);
       }
       rec.count += 1;
       rec.lastFailure = t;
-      return rec.count === config.threshold;
+      if (rec.count !== config.threshold) return false;
+      rec.lockedAt = t;
+      await storage?.put(keyOf(accessor, alias), Buffer.from(JSON.stringify({ locked_at: t })));
+      return true;
     },
 
     /** A successful login clears the alias's failures. */
-    recordSuccess(accessor: string, alias: string): void {
-      forget(accessor, alias);
+    async recordSuccess(accessor: string, alias: string): Promise<void> {
+      await forget(accessor, alias);
     },
 
     /** Removes a lock (sys/locked-users/.../unlock). */
-    unlock(accessor: string, alias: string): boolean {
+    unlock(accessor: string, alias: string): Promise<boolean> {
       return forget(accessor, alias);
     },
 
@@ -124,12 +167,6 @@ export function createLockoutTracker(deps: { now?: () => number } = {}) {
         for (const [alias, rec] of perMount) if (locked(rec, config)) out.push({ mountAccessor: accessor, alias });
       }
       return out;
-    },
-
-    /** Drop everything of a mount (unmount). */
-    forgetMount(accessor: string): void {
-      records.delete(accessor);
-      configs.delete(accessor);
     },
   };
 }

@@ -17,12 +17,12 @@ export async function guardedLogin<T>(
   check: () => Promise<CheckOutcome<T>>,
 ): Promise<T> {
   const config = lockoutConfigOf(mount.config);
-  if (tracker?.isLocked(req.mountAccessor, alias, config)) throw new PermissionDenied();
+  if (await tracker?.isLocked(req.mountAccessor, alias, config)) throw new PermissionDenied();
   const outcome = await check();
   if (outcome.ok) {
-    tracker?.recordSuccess(req.mountAccessor, alias);
+    await tracker?.recordSuccess(req.mountAccessor, alias);
     return outcome.value;
   }
-  if (outcome.count) tracker?.recordFailure(req.mountAccessor, alias, config);
+  if (outcome.count) await tracker?.recordFailure(req.mountAccessor, alias, config);
   throw outcome.error;
 }

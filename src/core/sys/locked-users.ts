@@ -35,7 +35,7 @@ export function lockedUsersPaths(lockouts: LockoutTracker): () => PathGroup {
         fields: { mount_accessor: { type: 'string', required: true }, alias_identifier: { type: 'string', required: true } } as const,
         operations: {
           update: async (_req, d) => {
-            lockouts.unlock(d.mount_accessor, canonicalAlias(d.alias_identifier));
+            await lockouts.unlock(d.mount_accessor, canonicalAlias(d.alias_identifier));
             return undefined;
           },
         },
