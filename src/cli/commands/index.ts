@@ -49,6 +49,7 @@ import { kvListCommand } from './kv-list.js';
 import { kvMetadataGetCommand } from './kv-metadata-get.js';
 import { kvMetadataPutCommand } from './kv-metadata-put.js';
 import { kvMetadataDeleteCommand } from './kv-metadata-delete.js';
+import { unsealerCommands } from './unsealer.js';
 
 export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [
   serverCommand,
@@ -99,4 +100,5 @@ export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [
   kvMetadataGetCommand,
   kvMetadataPutCommand,
   kvMetadataDeleteCommand,
+  ...unsealerCommands,
 ] as unknown as ReadonlyArray<Command<FlagSpecs>>;
