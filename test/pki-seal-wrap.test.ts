@@ -55,7 +55,7 @@ describe('pki CA keys under seal wrap', { skip }, () => {
       let rootKey: Buffer;
       try {
         await seal.init();
-        const storage = openStorage('sqlite', { path: join(dataDir, 'arca.db') });
+        const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
         try {
           rootKey = (await readStoredRootKey(storage, seal.wrapper()))!;
         } finally {
@@ -64,7 +64,7 @@ describe('pki CA keys under seal wrap', { skip }, () => {
       } finally {
         await seal.close();
       }
-      const storage = openStorage('sqlite', { path: join(dataDir, 'arca.db') });
+      const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
       try {
         const barrier = createAesGcmBarrier(storage);
         await barrier.unseal(rootKey);

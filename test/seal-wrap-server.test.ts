@@ -36,7 +36,7 @@ async function allEntries(barrier: SecurityBarrier, prefix: string): Promise<str
 
 /** Opens the node's storage with the barrier key alone (the root key, fetched once through the HSM). */
 async function withBarrierKeyAlone(dataDir: string, rootKey: Buffer, fn: (barrier: SecurityBarrier) => Promise<void>): Promise<void> {
-  const storage = openStorage('sqlite', { path: join(dataDir, 'arca.db') });
+  const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
   try {
     const barrier = createAesGcmBarrier(storage);
     await barrier.unseal(rootKey);
@@ -85,7 +85,7 @@ describe('seal wrapping (server)', { skip }, () => {
     let rootKey: Buffer;
     try {
       await seal.init();
-      const storage = openStorage('sqlite', { path: join(dataDir, 'arca.db') });
+      const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
       try {
         rootKey = (await readStoredRootKey(storage, seal.wrapper()))!;
       } finally {

@@ -23,7 +23,6 @@ import { createUserpassBackend } from '../auth/userpass/index.js';
 import { createAppRoleBackend } from '../auth/approle/index.js';
 import { createLdapBackend } from '../auth/ldap/index.js';
 import { createJwtBackend } from '../auth/jwt/index.js';
-import { createCertBackend } from '../auth/cert/index.js';
 import { createGithubBackend } from '../auth/github/index.js';
 import { createAwsBackend } from '../auth/aws/index.js';
 import { createKubernetesBackend } from '../auth/kubernetes/index.js';
@@ -44,9 +43,7 @@ import { chooseSeals, initSeal, type Env } from '../seal/registry.js';
 import { randomBytesFor } from '../core/seal-entropy.js';
 import { createSealMigration } from '../core/seal-migration.js';
 import { createPasswordPolicyStore } from '../core/password-policy/store.js';
-import { createDatabaseBackend } from '../engines/database/index.js';
 import { createTransitBackend } from '../engines/transit/index.js';
-import { createPkiBackend } from '../engines/pki/index.js';
 import { createSshBackend } from '../engines/ssh/index.js';
 import { createTotpBackend } from '../engines/totp/index.js';
 import { setupHa } from './ha.js';
@@ -67,7 +64,7 @@ export interface ComposeOptions {
 export async function composeServer(config: ServerConfig, options: ComposeOptions) {
   const { logger } = options;
   const metrics = createServerMetrics();
-  const storage = instrumentStorage(options.storage ?? openStorage(config.storage.type, config.storage.options), metrics, config.storage.type);
+  const storage = instrumentStorage(options.storage ?? await openStorage(config.storage.type, config.storage.options), metrics, config.storage.type);
   const chosenSeals = await chooseSeals(config.seals, { env: options.env ?? process.env });
   const randomBytes = randomBytesFor(config, chosenSeals.seal);
   const barrier = withReadCache(instrumentBarrier(createAesGcmBarrier(storage, { random: randomBytes }), metrics));
@@ -176,16 +173,17 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
   registry.register('mounts', 'transit', (ctx) => createTransitBackend(ctx));
-  registry.register('mounts', 'pki', (ctx) => createPkiBackend(ctx));
+  // Engines whose libraries are heavy (X.509: ~13 MB; database drivers) load with their first mount.
+  registry.register('mounts', 'pki', async (ctx) => (await import('../engines/pki/index.js')).createPkiBackend(ctx));
   registry.register('mounts', 'ssh', (ctx) => createSshBackend(ctx));
   registry.register('mounts', 'totp', (ctx) => createTotpBackend(ctx));
-  registry.register('mounts', 'database', (ctx) => createDatabaseBackend(ctx, { generatePassword: (name) => passwordPolicies.generate(name), log: (level, message) => logger.log(level, message) }));
+  registry.register('mounts', 'database', async (ctx) => (await import('../engines/database/index.js')).createDatabaseBackend(ctx, { generatePassword: (name) => passwordPolicies.generate(name), log: (level, message) => logger.log(level, message) }));
   registry.register('auth', 'userpass', (ctx) => createUserpassBackend({ ...ctx, lockouts }));
   registry.register('auth', 'approle', (ctx) => createAppRoleBackend({ ...ctx, lockouts }));
   registry.register('auth', 'ldap', (ctx) => createLdapBackend({ ...ctx, lockouts }));
   registry.register('auth', 'jwt', (ctx) => createJwtBackend(ctx));
   registry.register('auth', 'oidc', (ctx) => createJwtBackend(ctx));
-  registry.register('auth', 'cert', (ctx) => createCertBackend(ctx));
+  registry.register('auth', 'cert', async (ctx) => (await import('../auth/cert/index.js')).createCertBackend(ctx));
   registry.register('auth', 'github', (ctx) => createGithubBackend(ctx));
   registry.register('auth', 'aws', (ctx) => createAwsBackend(ctx));
   registry.register('auth', 'kubernetes', (ctx) => createKubernetesBackend(ctx));

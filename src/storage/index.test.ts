@@ -8,7 +8,7 @@ import { isTransactional, openStorage, storageTypes } from './index.js';
 
 test('openStorage knows inmem, sqlite and postgresql', async () => {
   assert.deepEqual(storageTypes(), ['inmem', 'postgresql', 'sqlite']);
-  const mem = openStorage('inmem', {});
+  const mem = await openStorage('inmem', {});
   assert.ok(isTransactional(mem));
   await mem.put('k', Buffer.from('v'));
   assert.deepEqual(await mem.get('k'), Buffer.from('v'));
@@ -16,7 +16,7 @@ test('openStorage knows inmem, sqlite and postgresql', async () => {
 
   const dir = mkdtempSync(join(tmpdir(), 'arca-registry-'));
   try {
-    const db = openStorage('sqlite', { path: join(dir, 'arca.db') });
+    const db = await openStorage('sqlite', { path: join(dir, 'arca.db') });
     assert.ok(isTransactional(db));
     await db.put('k', Buffer.from('v'));
     assert.deepEqual(await db.get('k'), Buffer.from('v'));
@@ -26,18 +26,18 @@ test('openStorage knows inmem, sqlite and postgresql', async () => {
   }
 });
 
-test('openStorage rejects an unknown type, naming it', () => {
-  assert.throws(() => openStorage('cassandra', {}), (err: unknown) => {
+test('openStorage rejects an unknown type, naming it', async () => {
+  await assert.rejects(openStorage('cassandra', {}), (err: unknown) => {
     assert.ok(err instanceof InvalidRequest);
     assert.match(err.message, /unknown storage type "cassandra"/);
     return true;
   });
-  assert.throws(() => openStorage('toString', {}), InvalidRequest);
-  assert.throws(() => openStorage('__proto__', {}), InvalidRequest);
+  await assert.rejects(openStorage('toString', {}), InvalidRequest);
+  await assert.rejects(openStorage('__proto__', {}), InvalidRequest);
 });
 
-test('openStorage sqlite needs a path', () => {
-  assert.throws(() => openStorage('sqlite', {}), InvalidRequest);
-  assert.throws(() => openStorage('sqlite', { path: '' }), InvalidRequest);
-  assert.throws(() => openStorage('sqlite', { path: 7 }), InvalidRequest);
+test('openStorage sqlite needs a path', async () => {
+  await assert.rejects(openStorage('sqlite', {}), InvalidRequest);
+  await assert.rejects(openStorage('sqlite', { path: '' }), InvalidRequest);
+  await assert.rejects(openStorage('sqlite', { path: 7 }), InvalidRequest);
 });
