@@ -27,6 +27,8 @@ export function arca(args: string[], env: Record<string, string>, stdin?: string
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+    // A command that exits without reading its stdin closes the pipe first (EPIPE): its exit code tells.
+    child.stdin.on('error', () => {});
     child.stdin.end(stdin ?? '');
   });
 }
