@@ -44,6 +44,7 @@ import { randomBytesFor } from '../core/seal-entropy.js';
 import { createSealMigration } from '../core/seal-migration.js';
 import { createPasswordPolicyStore } from '../core/password-policy/store.js';
 import { createTransitBackend } from '../engines/transit/index.js';
+import { createKeymgmtBackend } from '../engines/keymgmt/index.js';
 import { createSshBackend } from '../engines/ssh/index.js';
 import { createTotpBackend } from '../engines/totp/index.js';
 import { setupHa } from './ha.js';
@@ -173,6 +174,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   registry.register('mounts', 'cubbyhole', (ctx) => createCubbyholeBackend(ctx));
   registry.register('mounts', 'kv', (ctx) => createKvBackend(ctx));
   registry.register('mounts', 'transit', (ctx) => createTransitBackend(ctx));
+  registry.register('mounts', 'keymgmt', (ctx) => createKeymgmtBackend(ctx));
   // Engines whose libraries are heavy (X.509: ~13 MB; database drivers) load with their first mount.
   registry.register('mounts', 'pki', async (ctx) => (await import('../engines/pki/index.js')).createPkiBackend(ctx));
   registry.register('mounts', 'ssh', (ctx) => createSshBackend(ctx));
