@@ -1,17 +1,23 @@
 /**
  * An AWS KMS stand-in for tests: speaks the JSON 1.1 protocol (POST /, X-Amz-Target
  * TrentService.<Op>, application/x-amz-json-1.1, errors as {"__type","message"}) for exactly
- * the calls the awskms seal makes — Encrypt, Decrypt, DescribeKey — and checks every request's
+ * the calls the awskms seal makes — Encrypt, Decrypt, DescribeKey — and the keymgmt engine's
+ * bring-your-own-key calls — CreateKey (Origin EXTERNAL), GetParametersForImport,
+ * ImportKeyMaterial, Create/Update/DeleteAlias, Enable/DisableKey, ScheduleKeyDeletion — and
+ * checks every request's
  * SigV4 signature (canonical request, string to sign, HMAC-SHA256 key derivation) against the
  * access keys it was given. Cryptography is real: each key has AES-256 key material versions
  * (rotation adds one); a CiphertextBlob is
  *   "AKMS" ‖ key uuid (36 ASCII) ‖ material version u32 BE ‖ iv 12 ‖ AES-256-GCM(ct ‖ tag)
  * with the 44-byte header as AAD, so it embeds the version like the real service's blobs.
+ * Imports are real too: GetParametersForImport hands out a fresh RSA wrapping key pair and an
+ * import token; ImportKeyMaterial decrypts the wrapped material with that private key
+ * (RSAES_OAEP_SHA_256 or _SHA_1) and it becomes the key's only material version.
  *
  * Failure injection: `failNext('throttle'|'deny', n)`, `setEnabled(key, false)`, `stop()` /
  * `start()` (network down / back on the same port).
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createHash, createHmac, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,7 +26,17 @@ export interface AwsKmsStandinKey {
   arn: string;
   enabled: boolean;
   versions: Buffer[];
+  origin?: 'AWS_KMS' | 'EXTERNAL';
+  description?: string;
+  tags?: Record<string, string>;
+  /** Set by ScheduleKeyDeletion (days). */
+  pendingDeletionDays?: number;
 }
+
+interface ImportParameters { keyId: string; privateKey: KeyObject; hash: 'sha256' | 'sha1'; validTo: number }
+
+const WRAPPING_ALGORITHMS: Readonly<Record<string, 'sha256' | 'sha1'>> = { RSAES_OAEP_SHA_256: 'sha256', RSAES_OAEP_SHA_1: 'sha1' };
+const WRAPPING_KEY_SPECS: Readonly<Record<string, number>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
 
 type Failure = 'throttle' | 'deny';
 
@@ -39,6 +55,7 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
   const credentials = options.credentials ?? { AKIASTANDIN0000000001: 'standin-secret-key' };
   const keys = new Map<string, AwsKmsStandinKey>();
   const aliases = new Map<string, string>();
+  const imports = new Map<string, ImportParameters>();
   const calls: string[] = [];
   let failure: { kind: Failure; remaining: number } | undefined;
   let server: Server | undefined;
@@ -55,8 +72,34 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
     return key;
   }
 
+  function state(key: AwsKmsStandinKey): string {
+    if (key.pendingDeletionDays !== undefined) return 'PendingDeletion';
+    if (key.versions.length === 0) return 'PendingImport';
+    return key.enabled ? 'Enabled' : 'Disabled';
+  }
+
   function usable(key: AwsKmsStandinKey): void {
+    if (key.pendingDeletionDays !== undefined || key.versions.length === 0) throw new KmsError('KMSInvalidStateException', `${key.arn} is ${state(key)}`);
     if (!key.enabled) throw new KmsError('DisabledException', `${key.arn} is disabled.`);
+  }
+
+  function metadata(key: AwsKmsStandinKey): Record<string, unknown> {
+    return { AWSAccountId: ACCOUNT, KeyId: key.keyId, Arn: key.arn, Enabled: state(key) === 'Enabled', KeyState: state(key),
+      KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'SYMMETRIC_DEFAULT', Origin: key.origin ?? 'AWS_KMS', KeyManager: 'CUSTOMER', CreationDate: 1.7e9,
+      Description: key.description ?? '', ...(key.origin === 'EXTERNAL' ? { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' } : {}) };
+  }
+
+  function aliasName(value: unknown): string {
+    const name = String(value ?? '');
+    if (!/^alias\/[A-Za-z0-9:/_-]{1,250}$/.test(name)) throw new KmsError('ValidationException', 'AliasName must start with alias/ and use only [a-zA-Z0-9:/_-]');
+    if (name.startsWith('alias/aws/')) throw new KmsError('NotFoundException', 'alias/aws/ is reserved');
+    return name;
+  }
+
+  function changeKey(id: unknown): AwsKmsStandinKey {
+    const key = resolve(id);
+    if (key.pendingDeletionDays !== undefined) throw new KmsError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+    return key;
   }
 
   function encrypt(key: AwsKmsStandinKey, plaintext: Buffer): Buffer {
@@ -121,9 +164,82 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
   function operation(target: string, input: Record<string, any>): Record<string, unknown> {
     switch (target) {
       case 'TrentService.DescribeKey': {
-        const key = resolve(input.KeyId);
-        return { KeyMetadata: { AWSAccountId: ACCOUNT, KeyId: key.keyId, Arn: key.arn, Enabled: key.enabled, KeyState: key.enabled ? 'Enabled' : 'Disabled',
-          KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'SYMMETRIC_DEFAULT', Origin: 'AWS_KMS', KeyManager: 'CUSTOMER', CreationDate: 1.7e9 } };
+        return { KeyMetadata: metadata(resolve(input.KeyId)) };
+      }
+      case 'TrentService.CreateKey': {
+        const origin = input.Origin ?? 'AWS_KMS';
+        if (origin !== 'AWS_KMS' && origin !== 'EXTERNAL') throw new KmsError('UnsupportedOperationException', `Origin ${origin} is not supported here`);
+        if ((input.KeySpec ?? 'SYMMETRIC_DEFAULT') !== 'SYMMETRIC_DEFAULT' || (input.KeyUsage ?? 'ENCRYPT_DECRYPT') !== 'ENCRYPT_DECRYPT') {
+          throw new KmsError('ValidationException', 'this stand-in makes only SYMMETRIC_DEFAULT ENCRYPT_DECRYPT keys');
+        }
+        const keyId = randomUUID();
+        const tags: Record<string, string> = {};
+        for (const t of input.Tags ?? []) tags[String(t.TagKey)] = String(t.TagValue);
+        const key: AwsKmsStandinKey = { keyId, arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${keyId}`, enabled: true,
+          versions: origin === 'EXTERNAL' ? [] : [randomBytes(32)], origin, description: String(input.Description ?? ''), tags };
+        keys.set(keyId, key);
+        return { KeyMetadata: metadata(key) };
+      }
+      case 'TrentService.GetParametersForImport': {
+        const key = changeKey(input.KeyId);
+        if (key.origin !== 'EXTERNAL') throw new KmsError('UnsupportedOperationException', 'the key origin is not EXTERNAL');
+        const hash = WRAPPING_ALGORITHMS[String(input.WrappingAlgorithm)];
+        const bits = WRAPPING_KEY_SPECS[String(input.WrappingKeySpec)];
+        if (!hash || !bits) throw new KmsError('ValidationException', 'unsupported WrappingAlgorithm or WrappingKeySpec');
+        const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+        const token = randomBytes(64);
+        const validTo = Math.floor(Date.now() / 1000) + 24 * 3600;
+        imports.set(token.toString('base64'), { keyId: key.keyId, privateKey, hash, validTo });
+        return { KeyId: key.arn, ImportToken: token.toString('base64'), PublicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), ParametersValidTo: validTo };
+      }
+      case 'TrentService.ImportKeyMaterial': {
+        const key = changeKey(input.KeyId);
+        const token = String(input.ImportToken ?? '');
+        const params = imports.get(token);
+        if (!params || params.keyId !== key.keyId || params.validTo * 1000 < Date.now()) throw new KmsError('InvalidImportTokenException', 'The import token is invalid for this key.');
+        if (input.ExpirationModel === 'KEY_MATERIAL_EXPIRES' && input.ValidTo === undefined) throw new KmsError('ValidationException', 'ValidTo is required when key material expires');
+        let material: Buffer;
+        try {
+          material = privateDecrypt({ key: params.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: params.hash }, Buffer.from(String(input.EncryptedKeyMaterial ?? ''), 'base64'));
+        } catch {
+          throw new KmsError('InvalidCiphertextException', 'The key material could not be decrypted with the wrapping key.');
+        }
+        if (material.length !== 32) throw new KmsError('IncorrectKeyMaterialException', 'Symmetric key material must be 256 bits.');
+        if (key.versions.length > 0 && !key.versions[0].equals(material)) throw new KmsError('IncorrectKeyMaterialException', 'The key material does not match the material previously imported into this key.');
+        imports.delete(token);
+        key.versions = [material];
+        return {};
+      }
+      case 'TrentService.CreateAlias': {
+        const name = aliasName(input.AliasName);
+        if (aliases.has(name)) throw new KmsError('AlreadyExistsException', `An alias with the name ${name} already exists`);
+        aliases.set(name, changeKey(input.TargetKeyId).keyId);
+        return {};
+      }
+      case 'TrentService.UpdateAlias': {
+        const name = aliasName(input.AliasName);
+        if (!aliases.has(name)) throw new KmsError('NotFoundException', `Alias ${name} is not found.`);
+        aliases.set(name, changeKey(input.TargetKeyId).keyId);
+        return {};
+      }
+      case 'TrentService.DeleteAlias': {
+        const name = aliasName(input.AliasName);
+        if (!aliases.delete(name)) throw new KmsError('NotFoundException', `Alias ${name} is not found.`);
+        return {};
+      }
+      case 'TrentService.EnableKey':
+      case 'TrentService.DisableKey': {
+        const key = changeKey(input.KeyId);
+        if (key.versions.length === 0) throw new KmsError('KMSInvalidStateException', `${key.arn} is pending import.`);
+        key.enabled = target === 'TrentService.EnableKey';
+        return {};
+      }
+      case 'TrentService.ScheduleKeyDeletion': {
+        const key = changeKey(input.KeyId);
+        const days = input.PendingWindowInDays ?? 30;
+        if (!Number.isInteger(days) || days < 7 || days > 30) throw new KmsError('ValidationException', 'PendingWindowInDays must be between 7 and 30');
+        key.pendingDeletionDays = days;
+        return { KeyId: key.arn, KeyState: 'PendingDeletion', PendingWindowInDays: days, DeletionDate: Math.floor(Date.now() / 1000) + days * 86400 };
       }
       case 'TrentService.Encrypt': {
         const key = resolve(input.KeyId);
@@ -202,6 +318,11 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
       if (alias) aliases.set(`alias/${alias}`, keyId);
       return key;
     },
+    /** Test-only look-ups: a key by id or alias (e.g. "alias/arca/x"), and where an alias points. */
+    key: (id: string): AwsKmsStandinKey | undefined => keys.get(id.startsWith('alias/') ? aliases.get(id) ?? '' : id),
+    aliasTarget: (alias: string): string | undefined => aliases.get(alias),
+    /** Every key the stand-in holds, oldest first. */
+    allKeys: (): AwsKmsStandinKey[] => [...keys.values()],
     /** New key material; old versions still decrypt (as AWS rotation behaves). */
     rotate(key: AwsKmsStandinKey): void {
       key.versions.push(randomBytes(32));
