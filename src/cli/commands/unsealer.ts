@@ -8,6 +8,7 @@ import { clientSettings } from '../settings.js';
 import type { UnsealerContext } from '../../unsealer/context.js';
 import { INIT_FLAGS, UNSEAL_FLAGS } from '../../unsealer/flags.js';
 import { withEnv } from '../../unsealer/env-flags.js';
+import { TEST_KEY } from '../../unsealer/key-names.js';
 import { KeyStoreError } from '../../unsealer/key-store.js';
 import { resolveOptions } from '../../unsealer/options.js';
 import { runInit, runUnseal } from '../../unsealer/run.js';
@@ -44,6 +45,14 @@ async function run(ctx: CliContext, values: Flags, set: Set<string>, specs: Flag
   const stop = new AbortController();
   void ctx.waitForStop().then(() => stop.abort());
   log.log('info', `arca unsealer: server ${client.address}, ${store.description}`);
+  // Reach the store now (log in, resolve the path) rather than first at the next seal.
+  try {
+    await store.get(TEST_KEY);
+  } catch (err) {
+    if (!(err instanceof KeyStoreError)) throw err;
+    log.log('error', `key store check failed: ${err.message}`);
+    if (options.once) { await store.close(); return 1; }
+  }
   try {
     return await body({ client, clientWithToken: (token) => createClient({ ...settings, token }), store, log, options, signal: stop.signal });
   } finally {
