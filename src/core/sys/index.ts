@@ -17,6 +17,7 @@ import { leasePaths } from './leases.js';
 import { auditPaths } from './audit.js';
 import { metricsPaths } from './metrics.js';
 import { passwordPolicyPaths } from './password-policies.js';
+import { toolsPaths } from './tools.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -28,7 +29,7 @@ export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
   mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, passwordPolicyPaths, haStatusPaths,
-  auditPaths, metricsPaths, openApiPaths];
+  auditPaths, metricsPaths, toolsPaths, openApiPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));
