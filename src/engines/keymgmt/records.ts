@@ -15,7 +15,7 @@
  */
 import { StorageError } from '../../errors.js';
 import { materialFromStored, materialToStored, type Material } from './key-material.js';
-import { keyTypeSpec, type Protection, type Purpose } from './key-types.js';
+import { KEY_TYPES, keyTypeSpec, type Protection, type Purpose } from './key-types.js';
 
 export const RECORD_FORMAT = 1;
 
@@ -79,6 +79,7 @@ export function encodeKey(key: ManagedKey): Buffer {
 
 export function decodeKey(raw: Buffer): ManagedKey {
   const r = parse(raw, 'key');
+  if (!Object.prototype.hasOwnProperty.call(KEY_TYPES, String(r.type))) throw new StorageError('keymgmt: stored key has an unknown type');
   const spec = keyTypeSpec(String(r.type));
   const versions = new Map<number, KeyVersion>();
   for (const n of versionNumbers(r.versions ?? {})) {
