@@ -5,15 +5,18 @@ const ORDER: Record<Level, number> = { trace: 0, debug: 1, info: 2, warn: 3, err
 export interface Logger {
   log(level: Level, message: string, fields?: Record<string, unknown>): void;
   setLevel(level: Level): void;
+  /** The current threshold (sys/loggers reads it). */
+  level(): Level;
 }
 
 export function createLogger(options: { level?: Level; format?: 'standard' | 'json'; write?: (line: string) => void } = {}): Logger {
-  let threshold = ORDER[options.level ?? 'info'];
+  let current: Level = options.level ?? 'info';
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   return {
-    setLevel(level) { threshold = ORDER[level]; },
+    setLevel(level) { current = level; },
+    level: () => current,
     log(level, message, fields) {
-      if (ORDER[level] < threshold) return;
+      if (ORDER[level] < ORDER[current]) return;
       const time = new Date().toISOString();
       if (options.format === 'json') write(JSON.stringify({ '@timestamp': time, '@level': level, '@message': message, ...fields }));
       else write(`${time} [${level.toUpperCase()}] ${message}${fields ? ' ' + JSON.stringify(fields) : ''}`);

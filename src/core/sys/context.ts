@@ -10,6 +10,8 @@ import type { ExpirationManager } from '../expiration/manager.js';
 import type { AuditAdmin } from './audit.js';
 import type { MetricsEndpoint } from '../metrics/endpoint.js';
 import type { PasswordPolicyStore } from '../password-policy/store.js';
+import type { ServerConfig } from '../../config/types.js';
+import type { Logger } from '../../util/log.js';
 
 export interface SysContext {
   core: Core;
@@ -35,4 +37,8 @@ export interface SysContext {
   audit?: AuditAdmin;
   /** sys/metrics. */
   metrics?: MetricsEndpoint;
+  /** The server configuration as loaded at start (sys/config/state/sanitized; sys/loggers' configured level). */
+  config?: ServerConfig;
+  /** The server logger (sys/loggers changes its level at runtime). */
+  logger?: Logger;
 }
