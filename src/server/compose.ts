@@ -162,7 +162,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     },
   });
   registry.register('mounts', 'system', () => createSysBackend({
-    core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies,
+    core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies, config, logger,
     audit, metrics: { registry: metrics.registry, telemetry: config.telemetry }, identity: identity.resolver,
   }, [...CORE_SYS_GROUPS, lockedUsersPaths(lockouts)]));
   registerCollectors(metrics, {
