@@ -42,6 +42,35 @@ function callerOf(entry: TokenEntry, clientToken: string): CallerIdentity {
   };
 }
 
+/**
+ * The incoming request with its mount's fields. Every field is named (no spread), so each
+ * request object has the same shape; `mountRelativePath` is '' for the mount's own root.
+ */
+function logicalRequest(incoming: IncomingRequest, mount: LiveMount): LogicalRequest {
+  const { path } = incoming;
+  const prefix = mount.prefix;
+  const relative = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+  return {
+    id: incoming.id,
+    operation: incoming.operation,
+    path,
+    mountRelativePath: relative,
+    mountPoint: prefix,
+    mountType: mount.entry.type,
+    mountAccessor: mount.entry.accessor,
+    data: incoming.data,
+    clientToken: incoming.clientToken,
+    caller: undefined,
+    wrapTtlSeconds: incoming.wrapTtlSeconds,
+    headers: incoming.headers,
+    remoteAddress: incoming.remoteAddress,
+    remotePort: incoming.remotePort,
+    peerCertificate: incoming.peerCertificate,
+    rawBody: incoming.rawBody,
+    storage: mount.storage,
+  };
+}
+
 export function createPipeline(deps: PipelineDeps) {
   const { core, mounts } = deps;
 
@@ -120,16 +149,7 @@ export function createPipeline(deps: PipelineDeps) {
       }
       const mount = mounts.route(incoming.path);
       if (!mount) throw new NotFound(`no handler for route "${incoming.path}"`);
-      const req: LogicalRequest = {
-        ...incoming,
-        mountPoint: mount.prefix,
-        mountType: mount.entry.type,
-        mountAccessor: mount.entry.accessor,
-        mountRelativePath: `${incoming.path}/`.startsWith(mount.prefix)
-          ? incoming.path.slice(mount.prefix.length)
-          : '',
-        storage: mount.storage,
-      };
+      const req = logicalRequest(incoming, mount);
       if (req.wrapTtlSeconds !== undefined && req.wrapTtlSeconds < 0) throw new InvalidRequest('wrap ttl must be positive');
 
       let entry: TokenEntry | undefined;
