@@ -8,6 +8,7 @@
  * - otherwise pre-flight the store, call sys/init (recovery_* for an auto seal), and store every
  *   share as soon as it arrives; a store write that fails is retried, never skipped silently.
  */
+import { randomInt } from 'node:crypto';
 import { ApiError, type Client } from '../cli/client.js';
 import { pause, type UnsealerContext } from './context.js';
 import { recoveryKeyName, ROOT_TOKEN_KEY, unsealKeyName } from './key-names.js';
@@ -21,6 +22,8 @@ export class InitRefused extends Error {}
 export type InitOutcome = 'initialized' | 'already-initialized';
 
 const STORE_ATTEMPTS = 10;
+const PREFLIGHT_ATTEMPTS = 5;
+const NEVER = new AbortController().signal;
 
 async function keysAlreadyStored(ctx: UnsealerContext): Promise<string[]> {
   const names = [ROOT_TOKEN_KEY];
@@ -45,7 +48,8 @@ async function keep(ctx: UnsealerContext, name: string, value: string): Promise<
       } catch (err) {
         if (err instanceof KeyExistsError || attempt >= STORE_ATTEMPTS) throw err;
         ctx.log.log('error', `storing ${name} failed (attempt ${attempt} of ${STORE_ATTEMPTS}), retrying: ${(err as Error).message}`);
-        await pause(Math.min(1000 * 2 ** (attempt - 1), 30_000), new AbortController().signal);
+        // Not cut short by a stop: these shares exist nowhere else.
+        await pause(Math.min(1000 * 2 ** (attempt - 1), 30_000), NEVER);
       }
     }
   } finally {
@@ -77,6 +81,13 @@ async function installRootToken(ctx: UnsealerContext, generated: string, id: str
   }
 }
 
+/** Another unsealer (or a person) may have initialised the server since we looked. */
+async function initializedMeanwhile(ctx: UnsealerContext): Promise<boolean> {
+  const now = await sealStatus(ctx.client).catch(() => undefined);
+  if (now?.initialized) ctx.log.log('info', 'server was initialized by someone else meanwhile; nothing to do');
+  return now?.initialized === true;
+}
+
 export interface InitHooks {
   /** Runs between storing the shares and the root token: `unseal --init` unseals here. */
   afterKeysStored?: () => Promise<void>;
@@ -90,6 +101,7 @@ export async function initialize(ctx: UnsealerContext, hooks: InitHooks = {}): P
   }
   const present = await keysAlreadyStored(ctx);
   if (present.length > 0) {
+    if (await initializedMeanwhile(ctx)) return 'already-initialized';
     throw new InitRefused(
       `refusing to initialize ${ctx.client.address}: the server is NOT initialized, but ${ctx.store.description} already holds ${present.join(', ')}. ` +
       'Either the server lost its storage (data loss, or it now points at an empty database) or this is the wrong key store. ' +
@@ -98,7 +110,18 @@ export async function initialize(ctx: UnsealerContext, hooks: InitHooks = {}): P
     );
   }
   if (ctx.options.preFlightChecks) {
-    await preflightCheck(ctx.store);
+    // Unsealers sharing a store probe the same vault-test key: a collision is retried after a
+    // random pause, by when the other one has usually initialised the server.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await preflightCheck(ctx.store);
+        break;
+      } catch (err) {
+        if (await initializedMeanwhile(ctx)) return 'already-initialized';
+        if (attempt >= PREFLIGHT_ATTEMPTS) throw err;
+        await pause(100 + randomInt(500), NEVER);
+      }
+    }
     ctx.log.log('info', `pre-flight check of the key store passed (${ctx.store.description})`);
   }
   const { secretShares: shares, secretThreshold: threshold } = ctx.options;
@@ -108,7 +131,16 @@ export async function initialize(ctx: UnsealerContext, hooks: InitHooks = {}): P
   ctx.log.log('info', status.recovery_seal
     ? `initializing ${ctx.client.address} (auto seal "${status.type}": ${shares} recovery key shares, threshold ${threshold})`
     : `initializing ${ctx.client.address} (${shares} unseal key shares, threshold ${threshold})`);
-  const resp = (await ctx.client.put('sys/init', body)).body as InitResponse;
+  let resp: InitResponse;
+  try {
+    resp = (await ctx.client.put('sys/init', body)).body as InitResponse;
+  } catch (err) {
+    // Another unsealer (or a person) initialised it between our check and our call.
+    if (err instanceof ApiError && err.status === 400 && err.errors.some((e) => /already initialized/i.test(e)) && await initializedMeanwhile(ctx)) {
+      return 'already-initialized';
+    }
+    throw err;
+  }
 
   const failures: string[] = [];
   const tryKeep = async (name: string, value: string) => {

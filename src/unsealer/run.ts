@@ -37,23 +37,35 @@ export async function runInit(ctx: UnsealerContext): Promise<number> {
   return (await initWhenReachable(ctx)) ? 0 : 1;
 }
 
-async function pass(ctx: UnsealerContext): Promise<boolean> {
-  try {
-    await unsealPass(ctx);
-    return true;
-  } catch (err) {
-    const level = unreachable(err) ? 'warn' : 'error';
-    ctx.log.log(level, `${unreachable(err) ? 'server not reachable' : 'unseal failed'}: ${describe(err)}`);
-    return false;
-  }
+/**
+ * One pass, logged. A failure that repeats the previous pass's is logged at debug level, so
+ * a server that stays down for hours is one line, not one every period; recovery is logged.
+ */
+function passRunner(ctx: UnsealerContext): () => Promise<boolean> {
+  let lastFailure: string | undefined;
+  return async () => {
+    try {
+      await unsealPass(ctx);
+      if (lastFailure !== undefined) ctx.log.log('info', 'unseal pass succeeded again');
+      lastFailure = undefined;
+      return true;
+    } catch (err) {
+      const line = `${unreachable(err) ? 'server not reachable' : 'unseal failed'}: ${describe(err)}`;
+      const level = line === lastFailure ? 'debug' : unreachable(err) ? 'warn' : 'error';
+      ctx.log.log(level, line === lastFailure ? `${line} (again)` : line);
+      lastFailure = line;
+      return false;
+    }
+  };
 }
 
 export async function runUnseal(ctx: UnsealerContext): Promise<number> {
   const { options } = ctx;
+  const pass = passRunner(ctx);
   if (options.init) {
     // A Shamir server is unsealed right after its shares are stored, so that an
     // --init-root-token can be installed without waiting a period.
-    const afterKeysStored = options.auto ? undefined : async () => { await pass(ctx); };
+    const afterKeysStored = options.auto ? undefined : async () => { await pass(); };
     if (!(await initWhenReachable(ctx, afterKeysStored))) return 1;
   }
   if (options.auto) {
@@ -66,7 +78,7 @@ export async function runUnseal(ctx: UnsealerContext): Promise<number> {
     return 0;
   }
   for (;;) {
-    const ok = await pass(ctx);
+    const ok = await pass();
     if (options.once) return ok ? 0 : 1;
     await pause(options.unsealPeriodMs, ctx.signal);
     if (ctx.signal.aborted) return 0;

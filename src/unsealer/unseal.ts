@@ -2,6 +2,7 @@
  * One unseal pass: read sys/seal-status; when the server is sealed, clear a partial attempt left
  * by someone else, then send stored shares until it unseals. Log lines name keys, never values.
  */
+import { ApiError } from '../cli/client.js';
 import type { UnsealerContext } from './context.js';
 import { unsealKeyName } from './key-names.js';
 import { sealStatus, type SealStatus } from './target.js';
@@ -35,7 +36,14 @@ export async function unsealPass(ctx: UnsealerContext): Promise<UnsealOutcome> {
     }
     const text = Buffer.from(key).toString('utf8').trim();
     key.fill(0);
-    status = (await ctx.client.put('sys/unseal', { key: text })).body as SealStatus;
+    try {
+      status = (await ctx.client.put('sys/unseal', { key: text })).body as SealStatus;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400) {
+        throw new UnsealFailed(`the server rejected the stored shares (${err.errors.join('; ')}): they do not belong to this server (wrong key store?)`);
+      }
+      throw err;
+    }
     ctx.log.log('info', `sent ${name} (progress ${status.sealed ? `${status.progress}/${status.t}` : 'complete'})`);
     if (!status.sealed) {
       ctx.log.log('info', 'server unsealed');
