@@ -1,7 +1,8 @@
 /**
  * `arca unsealer --mode=hsm` on a real SoftHSM2 token against real server processes: keys live as
  * CKO_DATA objects labelled with the key name holding RSA-OAEP(SHA-1) ciphertext under a
- * generated, non-extractable `bank-vaults` key pair; a restarted node is unsealed from them; a
+ * generated, non-extractable `bank-vaults` key pair; a restarted node is unsealed from them;
+ * host-side encryption (Bank-Vaults' OpenSC path) interoperates with the token's; a
  * wrong PIN stops with one line naming the cause. With an auto-sealed node (seal "pkcs11" on a
  * second token) `--auto` stores recovery keys and sends no unseal keys.
  */
@@ -106,6 +107,20 @@ describe('arca unsealer, hsm store on SoftHSM2', { skip }, () => {
 
     assertNoSecrets(outputs.join('\n'), values);
     assert.ok(!outputs.join('\n').includes(token.pin), 'the PIN is not printed');
+  });
+
+  test('values encrypted on the host (the OpenSC path) decrypt on the token, and the reverse', async () => {
+    const base = { modulePath: token.lib, slotId: 0, tokenLabel: token.label, pin: token.pin, keyLabel: 'bank-vaults' };
+    const host = openHsmStore({ ...base, encryptOnHost: true });
+    try {
+      await host.create('host-encrypted', new Uint8Array(Buffer.from('share written on the host')));
+      assert.equal(Buffer.from((await host.get('host-encrypted'))!).toString(), 'share written on the host');
+      assert.equal(Buffer.from((await host.get('vault-unseal-0'))!).toString().length, 66, 'reads what the token encrypted');
+      await host.delete('host-encrypted');
+      assert.equal(await host.get('host-encrypted'), undefined);
+    } finally {
+      await host.close();
+    }
   });
 
   test('a wrong PIN stops with one line naming the cause', async () => {

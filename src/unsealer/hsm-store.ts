@@ -3,11 +3,13 @@
  * key pair labelled `--hsm-key-label` is found or generated (private key sensitive and not
  * extractable); each value is encrypted with CKM_RSA_PKCS_OAEP (SHA-1, MGF1-SHA1) and stored as
  * a CKO_DATA token object whose CKA_LABEL is the key name. Decryption happens on the token.
+ * On OpenSC-driven devices the encryption is done on the host with the exported public key.
  * The token is reached through the pkcs11 seal's module, session and error handling.
  */
+import { constants as cryptoConstants, createPublicKey, publicEncrypt } from 'node:crypto';
 import { IntegrityError } from '../errors.js';
 import { hsmFailure } from '../seal/pkcs11/errors.js';
-import { findKey, generateKey, type FoundKey } from '../seal/pkcs11/keys.js';
+import { findKey, generateKey, readRsaPublic, type FoundKey } from '../seal/pkcs11/keys.js';
 import { pkcs11js, type Pkcs11Api } from '../seal/pkcs11/module.js';
 import { openToken, type Handle, type Token } from '../seal/pkcs11/token.js';
 import { KeyExistsError, KeyStoreError, type KeyStore } from './key-store.js';
@@ -56,6 +58,12 @@ export function openHsmStore(options: HsmStoreOptions): KeyStore {
   } catch (err) {
     throw fail(err, 'opening the library');
   }
+  // OpenSC-driven devices (NitroKey HSM, SmartCard-HSM) cannot encrypt: as Bank-Vaults does,
+  // encrypt with the public key on the host there; decryption stays on the device.
+  let encryptOnHost = options.encryptOnHost;
+  if (encryptOnHost === undefined) {
+    try { encryptOnHost = token.api.C_GetInfo().manufacturerID.trim() === 'OpenSC Project'; } catch { encryptOnHost = false; }
+  }
   const which = options.tokenLabel !== undefined ? `token "${options.tokenLabel}"` : `slot ${options.slotId}`;
   const run = async <T>(action: string, fn: (api: Pkcs11Api, session: Handle) => T): Promise<T> => {
     try {
@@ -90,8 +98,15 @@ export function openHsmStore(options: HsmStoreOptions): KeyStore {
         if (findData(api, session, name).length > 0) throw new KeyExistsError(name, which);
         const key = keyPair(api, session, options.keyLabel);
         const p = pkcs11js();
-        api.C_EncryptInit(session, oaepSha1() as never, key.publicHandle!);
-        const ciphertext = Buffer.from(api.C_Encrypt(session, Buffer.from(value), Buffer.alloc(512)));
+        let ciphertext: Buffer;
+        if (encryptOnHost) {
+          const { n, e } = readRsaPublic(api, session, key.publicHandle!);
+          const publicKey = createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') }, format: 'jwk' });
+          ciphertext = publicEncrypt({ key: publicKey, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, value);
+        } else {
+          api.C_EncryptInit(session, oaepSha1() as never, key.publicHandle!);
+          ciphertext = Buffer.from(api.C_Encrypt(session, Buffer.from(value), Buffer.alloc(512)));
+        }
         api.C_CreateObject(session, [
           { type: p.CKA_CLASS, value: p.CKO_DATA },
           { type: p.CKA_TOKEN, value: true },

@@ -7,7 +7,11 @@ export type StoreMode = 'file' | 'hsm' | 'vault';
 export const STORE_MODES: readonly StoreMode[] = ['file', 'hsm', 'vault'];
 
 export interface FileStoreOptions { path: string }
-export interface HsmStoreOptions { modulePath: string; slotId: number; tokenLabel?: string; pin: string; keyLabel: string }
+export interface HsmStoreOptions {
+  modulePath: string; slotId: number; tokenLabel?: string; pin: string; keyLabel: string;
+  /** Encrypt with the public key on the host; default: only for OpenSC-driven devices. */
+  encryptOnHost?: boolean;
+}
 export interface VaultStoreOptions { address: string; unsealKeysPath: string; token: string; caCertFile?: string; skipVerify: boolean }
 
 export interface UnsealerOptions {
