@@ -152,8 +152,10 @@ export async function initialize(ctx: UnsealerContext, hooks: InitHooks = {}): P
   for (const [i, key] of (resp.keys ?? []).entries()) await tryKeep(unsealKeyName(i), key);
   for (const [i, key] of (resp.recovery_keys ?? []).entries()) await tryKeep(recoveryKeyName(i), key);
   if (failures.length > 0) {
-    throw new Error(`the server was initialized but ${failures.join(', ')} could not be stored in ${ctx.store.description}; ` +
-      'the values are not printed (secrets never reach logs). Unless the stored keys still reach the threshold, re-key the server at once');
+    const missing = failures.join(', ');
+    if (ctx.options.storeRootToken) await tryKeep(ROOT_TOKEN_KEY, resp.root_token);
+    throw new Error(`the server was initialized but ${missing} could not be stored in ${ctx.store.description} (the values are never printed). ` +
+      'If the stored shares still reach the threshold, rekey now to get a complete set; if not, keep the server unsealed and move its data off it');
   }
 
   await hooks.afterKeysStored?.();
