@@ -37,3 +37,19 @@ test('JSON dump has go-metrics sections; time() observes failures too', async ()
   assert.equal(json.Counters[0].Count, 1);
   assert.deepEqual(json.Points, []);
 });
+
+test('a series handle counts into the same series as calls with the same labels, in any key order', () => {
+  const r = createMetricsRegistry({ prefix: 'x', buckets: [1] });
+  const c = r.counter('req_total', 'Requests.');
+  const bound = c.series({ op: 'read', mount: 'secret/' });
+  bound.inc();
+  c.inc({ mount: 'secret/', op: 'read' });
+  bound.inc(2);
+  assert.equal(c.get({ mount: 'secret/', op: 'read' }), 4);
+  const h = r.histogram('req_seconds', 'Latency.');
+  const timed = h.series({ op: 'read' });
+  timed.observe(0.5);
+  h.observe(2, { op: 'read' });
+  assert.equal(h.count({ op: 'read' }), 2);
+  assert.match(r.renderPrometheus(), /x_req_seconds_bucket\{op="read",le="1"\} 1\n/);
+});

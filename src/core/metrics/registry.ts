@@ -72,6 +72,11 @@ export function createMetricsRegistry(options: { prefix?: string; buckets?: numb
       return {
         inc(labels: Labels = {}, by = 1): void { slot(f, labels, () => 0).value += by; },
         get(labels: Labels = {}): number { return f.series.get(labelKey(labels))?.value ?? 0; },
+        /** One series, looked up once: for hot paths that count the same labels again and again. */
+        series(labels: Labels): { inc(by?: number): void } {
+          const s = slot(f, labels, () => 0);
+          return { inc(by = 1): void { s.value += by; } };
+        },
       };
     },
     gauge(name: string, help: string) {
@@ -85,17 +90,24 @@ export function createMetricsRegistry(options: { prefix?: string; buckets?: numb
     histogram(name: string, help: string) {
       const f = family<HistogramState>(name, help, 'histogram');
       const init = (): HistogramState => ({ counts: buckets.map(() => 0), sum: 0, count: 0, min: Infinity, max: -Infinity });
-      function observe(seconds: number, labels: Labels = {}): void {
-        const s = slot(f, labels, init).value;
+      function record(s: HistogramState, seconds: number): void {
         for (let i = 0; i < buckets.length; i++) if (seconds <= buckets[i]) s.counts[i]++;
         s.sum += seconds;
         s.count++;
         if (seconds < s.min) s.min = seconds;
         if (seconds > s.max) s.max = seconds;
       }
+      function observe(seconds: number, labels: Labels = {}): void {
+        record(slot(f, labels, init).value, seconds);
+      }
       return {
         /** Records one observation in seconds. */
         observe,
+        /** One series, looked up once: for hot paths that observe the same labels again and again. */
+        series(labels: Labels): { observe(seconds: number): void } {
+          const s = slot(f, labels, init).value;
+          return { observe: (seconds: number) => record(s, seconds) };
+        },
         /** Times an async call (failures are observed too). */
         async time<T>(labels: Labels, run: () => Promise<T>): Promise<T> {
           const start = process.hrtime.bigint();

@@ -126,6 +126,19 @@ export function instrumentPipeline<P extends { handle(req: { path: string; opera
   mountOf: (path: string) => string | undefined,
   metrics: ServerMetrics,
 ): P {
+  // The series of each (mount, operation[, code]) seen, so a request does not build label keys.
+  const counts = new Map<string, { inc(): void }>();
+  const latencies = new Map<string, { observe(seconds: number): void }>();
+  function record(mount: string, operation: string, code: string, seconds: number): void {
+    const key = `${mount}\n${operation}`;
+    const countKey = `${key}\n${code}`;
+    let count = counts.get(countKey);
+    if (!count) counts.set(countKey, count = metrics.requests.series({ mount, operation, code }));
+    let latency = latencies.get(key);
+    if (!latency) latencies.set(key, latency = metrics.requestSeconds.series({ mount, operation }));
+    count.inc();
+    latency.observe(seconds);
+  }
   return {
     ...pipeline,
     async handle(req: { path: string; operation: string }, options?: never) {
@@ -140,8 +153,7 @@ export function instrumentPipeline<P extends { handle(req: { path: string; opera
         code = String(isArcaError(err) ? err.status : 500);
         throw err;
       } finally {
-        metrics.requests.inc({ mount, operation: req.operation, code });
-        metrics.requestSeconds.observe(elapsedSeconds(start), { mount, operation: req.operation });
+        record(mount, req.operation, code, elapsedSeconds(start));
       }
     },
   } as P;
