@@ -8,4 +8,8 @@ export interface IdentityBackendDeps {
   mounts: MountLookup;
   /** Does the caller hold `operation` on `path` (a full logical path)? Root always does. */
   authorize(caller: CallerIdentity | undefined, path: string, operation: 'update' | 'read'): Promise<boolean>;
+  /** The server's api_addr: the identity-token issuer when none is configured. */
+  apiAddr?: () => string | undefined;
+  /** Clock for identity tokens (milliseconds since the epoch); tests may pin it. */
+  now?: () => number;
 }

@@ -21,6 +21,8 @@ export function wireIdentity(deps: {
   storage: BarrierStorage;
   acl: AclProvider;
   mounts: { byAccessor(accessor: string): { entry: { type: string; path: string; table: string } } | undefined };
+  /** The server's api_addr (config, else the bound listener): the default identity-token issuer. */
+  apiAddr?: () => string | undefined;
 }): IdentityWiring {
   const store = createIdentityStore({ storage: deps.storage });
   const mountLookup: MountLookup = {
@@ -36,6 +38,7 @@ export function wireIdentity(deps: {
     backend: () => createIdentityBackend({
       store,
       mounts: mountLookup,
+      apiAddr: deps.apiAddr,
       async authorize(caller, path, operation) {
         if (!caller) return false;
         if (caller.isRoot) return true;
