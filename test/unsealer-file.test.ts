@@ -3,7 +3,8 @@
  * the loop initialises and unseals a new node, keeps going while the node is down, unseals it
  * again after a restart and after an API seal; a second init is a no-op; a partial unseal left
  * by someone else is reset; a store that holds keys for an uninitialised node is refused and
- * left untouched; --init-root-token installs the requested root token. No key or token ever
+ * left untouched; --init-root-token installs the requested root token (also when another
+ * unsealer does the unsealing). No key or token ever
  * appears in the unsealer's output.
  */
 import { describe, test, after } from 'node:test';
@@ -126,6 +127,28 @@ describe('arca unsealer, file store, real server processes', () => {
       assert.equal(self.status, 200);
       assert.deepEqual(self.json.data.policies, ['root']);
       assertNoSecrets(run.output, [stored['vault-root'], stored['vault-unseal-0'], stored['vault-unseal-1']]);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  test('init with --init-root-token waits for an unseal by someone else; --store-root-token=false keeps no token', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'arca-unsealer-split-'));
+    const otherKeys = join(other, 'keys');
+    const node = await spawnServer(sqliteConfig(other), other);
+    try {
+      const nodeEnv = { HOME: other, VAULT_ADDR: node.url };
+      const init = startUnsealer(['unsealer', 'init', '--init-root-token=split-root', '--store-root-token=false', ...fileArgs(otherKeys)], nodeEnv);
+      await init.waitFor(/waiting for the server to be unsealed/);
+      const unseal = await unsealer(['unsealer', 'unseal', '--once', ...fileArgs(otherKeys)], nodeEnv);
+      outputs.push(unseal.output);
+      assert.equal(unseal.code, 0, unseal.output);
+      await init.waitFor(/server initialized/);
+      assert.equal(await init.stop(), 0, init.output());
+      outputs.push(init.output());
+      assert.deepEqual(Object.keys(storeContents(otherKeys)), ['vault-unseal-0', 'vault-unseal-1', 'vault-unseal-2', 'vault-unseal-3', 'vault-unseal-4']);
+      assert.equal((await apiClient(node.url, 'split-root').call('GET', 'auth/token/lookup-self')).status, 200);
+      assert.ok(!init.output().includes('split-root'));
     } finally {
       await node.stop();
     }
