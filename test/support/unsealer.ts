@@ -32,6 +32,8 @@ export interface Loop {
   waitFor(pattern: RegExp, from?: number): Promise<void>;
   /** SIGTERM; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Resolves with the exit code when the process ends by itself. */
+  exited(): Promise<number | null>;
 }
 
 export function startUnsealer(args: string[], env: Record<string, string>): Loop {
@@ -60,6 +62,7 @@ export function startUnsealer(args: string[], env: Record<string, string>): Loop
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
     },
+    exited: () => exited,
   };
 }
 
