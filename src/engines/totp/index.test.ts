@@ -5,7 +5,7 @@ import { InvalidRequest } from '../../errors.js';
 import { driver } from '../kv/testing.js';
 import { createInmemStorage } from '../../storage/inmem.js';
 import { createTotpBackend } from './index.js';
-import { QR_UNAVAILABLE_WARNING } from './keys.js';
+import { readQrPng } from '../../../test/support/qr.js';
 import { base32Decode, base32Encode, parseOtpauthUrl } from './otp.js';
 import { goDuration } from './code.js';
 
@@ -76,12 +76,12 @@ test('skew 0 accepts only the current step', async () => {
   assert.deepEqual((await h.call('update', 'code/k', { code: '14050471' })).data, { valid: true });
 });
 
-test('generate returns an otpauth url and, without a QR encoder, an empty barcode with a warning', async () => {
+test('generate returns an otpauth url and a PNG QR code of it (qr_size square); qr_size 0 returns no barcode', async () => {
   const h = harness(1700000000);
   const res = await h.call('update', 'keys/gen', { generate: true, issuer: 'Arca Inc', account_name: 'alice@example.com', algorithm: 'SHA256', digits: 8, period: '60s', key_size: 32 });
-  assert.equal(res.data!.barcode, '');
-  assert.deepEqual(res.warnings, [QR_UNAVAILABLE_WARNING]);
+  assert.equal(res.warnings, undefined);
   const url = res.data!.url as string;
+  assert.deepEqual(readQrPng(res.data!.barcode as string), { width: 200, height: 200, text: url });
   assert.match(url, /^otpauth:\/\/totp\/Arca%20Inc:alice@example\.com\?algorithm=SHA256&digits=8&issuer=Arca\+Inc&period=60&secret=[A-Z2-7]+$/);
   const parsed = parseOtpauthUrl(url);
   assert.equal(base32Decode(parsed.secret).length, 32);
@@ -94,6 +94,11 @@ test('generate returns an otpauth url and, without a QR encoder, an empty barcod
   assert.deepEqual(Object.keys(noQr.data!), ['url']);
   assert.equal(noQr.warnings, undefined);
   assert.equal(await h.call('update', 'keys/gen3', { generate: true, issuer: 'I', account_name: 'a', exported: false }).then((r) => r.data), undefined);
+  const sized = await h.call('update', 'keys/gen4', { generate: true, issuer: 'I', account_name: 'a', qr_size: 97 });
+  assert.deepEqual(readQrPng(sized.data!.barcode as string), { width: 97, height: 97, text: sized.data!.url });
+  // A qr_size too small for the code is refused and stores nothing.
+  await assert.rejects(h.call('update', 'keys/gen5', { generate: true, issuer: 'I', account_name: 'a', qr_size: 10 }), InvalidRequest);
+  assert.equal((await h.call('read', 'keys/gen5')).data, undefined);
 });
 
 test('import by url takes the issuer from the label when the query has none', async () => {

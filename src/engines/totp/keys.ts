@@ -3,10 +3,8 @@ import { InvalidRequest } from '../../errors.js';
 import { path } from '../../framework/path.js';
 import type { LogicalResponse } from '../../framework/logical.js';
 import type { TotpDeps } from './deps.js';
+import { qrCodePng } from './barcode.js';
 import { base32Decode, base32Encode, otpauthUrl, parseOtpauthUrl, TOTP_ALGORITHMS, type TotpAlgorithm } from './otp.js';
-
-export const QR_UNAVAILABLE_WARNING =
-  'QR code generation is not available on this server: barcode is empty; use the otpauth url instead';
 
 const fields = {
   name: { type: 'string', required: true },
@@ -80,11 +78,8 @@ export function keysPaths(deps: TotpDeps) {
             keyString = base32Encode(await deps.random(data.key_size));
             if (data.exported) {
               const url = otpauthUrl({ issuer, accountName, secret: keyString, algorithm, digits, period });
-              // No QR encoder is available here (no audited library installed): the url is
-              // what a QR code would carry, so clients can render it themselves.
-              response = data.qr_size === 0
-                ? { data: { url } }
-                : { data: { url, barcode: '' }, warnings: [QR_UNAVAILABLE_WARNING] };
+              // Built before the key is stored, so a qr_size too small for the url stores nothing.
+              response = { data: data.qr_size === 0 ? { url } : { url, barcode: await qrCodePng(url, data.qr_size) } };
             }
           } else {
             if (keyString === '') throw new InvalidRequest('the key value is required');
