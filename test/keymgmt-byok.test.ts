@@ -1,6 +1,6 @@
 /**
  * Bring your own key, byte for byte: the keymgmt backend (real framework dispatcher, in-memory
- * storage) distributes keys to the AWS KMS and Azure Key Vault stand-ins, and the material each
+ * storage) distributes keys to the AWS KMS, Azure Key Vault and Cloud KMS stand-ins, and the material each
  * provider ends up holding is compared with the material in Arca's own stored key record. Also
  * pins which storage prefixes are seal-wrapped and that credentials sit only there.
  */
@@ -14,6 +14,7 @@ import { keymgmtBackend, keymgmtDeps } from '../src/engines/keymgmt/index.js';
 import { decodeKey } from '../src/engines/keymgmt/records.js';
 import { startAwsKmsStandin, type AwsKmsStandin } from './standins/aws-kms-standin.js';
 import { startAzureKeyVaultStandin, type AzureKeyVaultStandin } from './standins/azure-keyvault-standin.js';
+import { startGcpKmsStandin } from './standins/gcp-kms-standin.js';
 
 let aws: AwsKmsStandin;
 let azure: AzureKeyVaultStandin;
@@ -95,5 +96,34 @@ test('Azure Key Vault holds exactly the RSA private key of every Arca version', 
     const theirs = held.privateKey.export({ format: 'jwk' });
     assert.equal(theirs.d, ours.d, `version ${n} private exponent differs`);
     assert.equal(theirs.n, ours.n);
+  }
+});
+
+test('Cloud KMS holds exactly the AES key and the EC private key of every Arca version', async () => {
+  const gcp = await startGcpKmsStandin();
+  try {
+    const { request, storedKey } = engine();
+    await request('update', 'kms/gcp', {
+      provider: 'gcpckms', key_collection: `projects/${gcp.project}/locations/${gcp.location}/keyRings/${gcp.keyRing}`,
+      credentials: { service_account_file: gcp.serviceAccountFile(), endpoint: gcp.endpoint },
+    });
+    for (const [name, type, purpose] of [['sym', 'aes256-gcm96', 'encrypt,decrypt'], ['ec', 'ecdsa-p384', 'sign']] as const) {
+      await request('update', `key/${name}`, { type });
+      await request('update', `kms/gcp/key/${name}`, { purpose, protection: 'software' });
+      await request('update', `key/${name}/rotate`);
+      const versions = (await request('read', `kms/gcp/key/${name}`)).data!.versions as Record<string, string>;
+      const key = storedKey(name);
+      assert.equal(key.versions.size, 2);
+      for (const [n, version] of key.versions) {
+        const versionName = versions[String(n)];
+        const held = gcp.key(versionName.replace(/\/cryptoKeyVersions\/\d+$/, '')).versions[Number(versionName.split('/').pop()) - 1];
+        assert.equal(held.state, 'ENABLED');
+        if (version.material.kind === 'aes') assert.ok(held.material.equals(version.material.raw), `${name} v${n}`);
+        else if (version.material.kind === 'ec') assert.equal(held.privateKey!.export({ format: 'jwk' }).d, version.material.privateKey.export({ format: 'jwk' }).d, `${name} v${n}`);
+        else assert.fail('unexpected material');
+      }
+    }
+  } finally {
+    await gcp.close();
   }
 });

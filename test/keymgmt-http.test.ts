@@ -2,8 +2,8 @@
  * The keymgmt engine over HTTP against a real dev server: keys of every type (no secret
  * material in any response), rotation, min_enabled_version and deletion rules, KMS providers
  * with write-only credentials, Vault's 400s for bad input, and the full bring-your-own-key
- * lifecycle against the AWS KMS and Azure Key Vault stand-ins (import, alias/version moves on
- * rotation, disabling old versions, removal).
+ * lifecycle against the AWS KMS, Azure Key Vault and Cloud KMS stand-ins (import, alias, version
+ * or primary moves on rotation, disabling old versions, removal).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,9 +12,11 @@ import { readFileSync } from 'node:fs';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ClientSecretCredential } from '@azure/identity';
 import { CryptographyClient } from '@azure/keyvault-keys';
+import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { startDevServer, type DevServer } from './support/server.js';
 import { startAwsKmsStandin, type AwsKmsStandin } from './standins/aws-kms-standin.js';
 import { startAzureKeyVaultStandin, type AzureKeyVaultStandin } from './standins/azure-keyvault-standin.js';
+import { startGcpKmsStandin, type GcpKmsStandin } from './standins/gcp-kms-standin.js';
 
 let dev: DevServer;
 let aws: AwsKmsStandin;
@@ -312,5 +314,64 @@ describe('azurekeyvault: bring your own key', () => {
     const res = await call('POST', 'keymgmt/kms/az/key/az-aes', { purpose: 'encrypt' });
     assert.equal(res.status, 400);
     assert.match(res.json.errors[0], /azurekeyvault does not accept aes256-gcm96 keys; it accepts rsa-2048, rsa-3072, rsa-4096/);
+  });
+});
+
+describe('gcpckms: bring your own key', () => {
+  let gcp: GcpKmsStandin;
+  let kms: KeyManagementServiceClient;
+  before(async () => {
+    gcp = await startGcpKmsStandin();
+    const saFile = gcp.serviceAccountFile();
+    const port = Number(new URL(gcp.endpoint).port);
+    kms = new KeyManagementServiceClient({ keyFilename: saFile, apiEndpoint: '127.0.0.1', port, protocol: 'http', fallback: true } as any);
+    const ring = `projects/${gcp.project}/locations/${gcp.location}/keyRings/${gcp.keyRing}`;
+    assert.equal((await call('POST', 'keymgmt/kms/gcp', { provider: 'gcpckms', key_collection: ring, credentials: { service_account_file: saFile, endpoint: gcp.endpoint } })).status, 204);
+  });
+  after(async () => {
+    await kms?.close();
+    await gcp?.close();
+  });
+
+  test('an AES key imported into a key ring encrypts there; rotation makes the new version primary', async () => {
+    assert.equal((await call('POST', 'keymgmt/key/gaes', { type: 'aes256-gcm96' })).status, 204);
+    const res = await call('POST', 'keymgmt/kms/gcp/key/gaes', { purpose: 'encrypt,decrypt', protection: 'software' });
+    assert.equal(res.status, 204, res.text);
+    const d = (await call('GET', 'keymgmt/kms/gcp/key/gaes')).json.data;
+    const keyName = String(d.versions['1']).replace(/\/cryptoKeyVersions\/1$/, '');
+    assert.equal(keyName, `projects/${gcp.project}/locations/${gcp.location}/keyRings/${gcp.keyRing}/cryptoKeys/${d.name}`);
+    const held = gcp.key(keyName);
+    assert.equal(held.importOnly, true);
+    assert.equal(held.versions[0].state, 'ENABLED');
+
+    const [old] = await kms.encrypt({ name: keyName, plaintext: Buffer.from('ledger') });
+    assert.equal(old.name, d.versions['1']);
+    assert.equal((await call('POST', 'keymgmt/key/gaes/rotate')).status, 204);
+    const d2 = (await call('GET', 'keymgmt/kms/gcp/key/gaes')).json.data;
+    assert.equal((await kms.encrypt({ name: keyName, plaintext: Buffer.from('x') }))[0].name, d2.versions['2']);
+    assert.equal(Buffer.from((await kms.decrypt({ name: keyName, ciphertext: old.ciphertext }))[0].plaintext as Uint8Array).toString(), 'ledger');
+    assert.equal((await call('POST', 'keymgmt/key/gaes', { min_enabled_version: 2 })).status, 204);
+    assert.equal(held.versions[0].state, 'DISABLED');
+    await assert.rejects(kms.decrypt({ name: keyName, ciphertext: old.ciphertext }));
+
+    assert.equal((await call('DELETE', 'keymgmt/kms/gcp/key/gaes')).status, 204);
+    assert.deepEqual(held.versions.map((v) => v.state), ['DESTROY_SCHEDULED', 'DESTROY_SCHEDULED']);
+  });
+
+  test('an RSA signing key signs in Cloud KMS and verifies with Arca\'s public key; purpose rules', async () => {
+    await call('POST', 'keymgmt/key/grsa', { type: 'rsa-2048' });
+    const both = await call('POST', 'keymgmt/kms/gcp/key/grsa', { purpose: 'sign,decrypt' });
+    assert.equal(both.status, 400);
+    assert.match(both.json.errors[0], /"sign" .* or for "decrypt"/);
+    await call('POST', 'keymgmt/key/gp521', { type: 'ecdsa-p521' });
+    assert.match((await call('POST', 'keymgmt/kms/gcp/key/gp521', { purpose: 'sign' })).json.errors[0], /gcpckms does not accept ecdsa-p521/);
+
+    assert.equal((await call('POST', 'keymgmt/kms/gcp/key/grsa', { purpose: 'sign,verify', protection: 'hsm' })).status, 204);
+    const d = (await call('GET', 'keymgmt/kms/gcp/key/grsa')).json.data;
+    const message = Buffer.from('build 42');
+    const [out] = await kms.asymmetricSign({ name: d.versions['1'], digest: { sha256: createHash('sha256').update(message).digest() } });
+    const publicKey = (await call('GET', 'keymgmt/key/grsa')).json.data.keys['1'].public_key;
+    assert.equal(verify('sha256', message, publicKey, Buffer.from(out.signature as Uint8Array)), true);
+    assert.equal(gcp.key(String(d.versions['1']).replace(/\/cryptoKeyVersions\/1$/, '')).protectionLevel, 'HSM');
   });
 });

@@ -63,6 +63,7 @@ export function distributionPaths(deps: KeymgmtDeps) {
             const allowed = spec.keyTypes[key.type];
             if (!allowed) throw new InvalidRequest(`${provider.provider} does not accept ${key.type} keys; it accepts ${Object.keys(spec.keyTypes).join(', ')}`);
             for (const p of purpose) if (!allowed.includes(p as Purpose)) throw new InvalidRequest(`${provider.provider} supports only the purposes ${allowed.join(', ')} for ${key.type} keys`);
+            spec.checkPurpose?.(key.type, purpose as Purpose[]);
             const protection = d.protection as Protection;
             if (!spec.protections.includes(protection)) throw new InvalidRequest(`${provider.provider} supports only protection ${spec.protections.join(', ')}`);
 

@@ -21,11 +21,11 @@ export class KmsCallError extends UpstreamError {
 
 export const hasCode = (err: unknown, ...codes: string[]): boolean => err instanceof KmsCallError && codes.includes(err.providerCode);
 
-export async function call<T>(service: string, operation: string, work: () => Promise<T>): Promise<T> {
+export async function call<T>(service: string, operation: string, work: () => Promise<T>, codeOf: (err: unknown) => string = errorCode): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    const code = errorCode(err);
+    const code = codeOf(err);
     throw new KmsCallError(`keymgmt: ${service} ${operation} failed (${code})`, code, { cause: err });
   }
 }

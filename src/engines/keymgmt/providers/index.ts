@@ -5,6 +5,7 @@
  */
 import { InvalidRequest } from '../../../errors.js';
 import { AZURE_ENVIRONMENTS } from '../../../seal/azurekeyvault/config.js';
+import type { Purpose } from '../key-types.js';
 import type { KmsClient, ProviderSpec } from './types.js';
 
 function urlCheck(value: string | undefined, name: string, protocols: readonly string[]): void {
@@ -59,7 +60,34 @@ const azurekeyvault: ProviderSpec = {
   load: async () => (await import('./azurekeyvault.js')).createAzureKeyVaultClient,
 };
 
-export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({ awskms, azurekeyvault });
+const RSA_GCP: readonly Purpose[] = ['encrypt', 'decrypt', 'sign', 'verify'];
+
+const gcpckms: ProviderSpec = {
+  name: 'gcpckms',
+  service: 'Cloud KMS',
+  credentialKeys: ['service_account_file', 'endpoint'],
+  validate(keyCollection, c) {
+    if (!/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+$/.test(keyCollection)) {
+      throw new InvalidRequest('key_collection must be a key ring resource name: projects/<project>/locations/<location>/keyRings/<key ring>');
+    }
+    urlCheck(c.endpoint, 'endpoint', ['http:', 'https:']);
+  },
+  keyTypes: {
+    'aes256-gcm96': ['encrypt', 'decrypt'],
+    'rsa-2048': RSA_GCP, 'rsa-3072': RSA_GCP, 'rsa-4096': RSA_GCP,
+    'ecdsa-p256': ['sign', 'verify'], 'ecdsa-p384': ['sign', 'verify'],
+  },
+  checkPurpose(keyType, purpose) {
+    if (keyType.startsWith('rsa-') && purpose.includes('sign') === purpose.includes('decrypt')) {
+      throw new InvalidRequest('gcpckms: an RSA key is for "sign" (with "verify") or for "decrypt" (with "encrypt"), not both');
+    }
+  },
+  protections: ['hsm', 'software'],
+  namePattern: /^[A-Za-z0-9_-]{1,63}$/,
+  load: async () => (await import('./gcpckms.js')).createGcpCkmsClient,
+};
+
+export const PROVIDERS: Readonly<Record<string, ProviderSpec>> = Object.freeze({ awskms, azurekeyvault, gcpckms });
 
 export function providerSpec(name: string): ProviderSpec {
   const spec = Object.prototype.hasOwnProperty.call(PROVIDERS, name) ? PROVIDERS[name] : undefined;

@@ -37,6 +37,8 @@ export interface ProviderSpec {
   validate(keyCollection: string, credentials: Readonly<Record<string, string>>): void;
   /** Key types it accepts and the purposes/protections for each. */
   readonly keyTypes: Readonly<Record<string, readonly Purpose[]>>;
+  /** Further rules on a purpose set (e.g. Cloud KMS: an RSA key signs or decrypts); throws InvalidRequest. */
+  checkPurpose?(keyType: string, purpose: readonly Purpose[]): void;
   readonly protections: readonly Protection[];
   /** Name rule for the key in the provider. */
   readonly namePattern: RegExp;
