@@ -246,6 +246,23 @@ describe('awskms: bring your own key', () => {
     assert.equal((await call('POST', 'keymgmt/kms/aws2/key/multi', { purpose: 'encrypt' })).status, 400);
   });
 
+  test('a provider failing during rotation: 502 that says the rotation happened; writing the distribution again catches up', async () => {
+    await call('POST', 'keymgmt/kms/aws3', { provider: 'awskms', key_collection: 'eu-west-1', credentials: awsCredentials() });
+    await call('POST', 'keymgmt/key/flaky', { type: 'aes256-gcm96' });
+    assert.equal((await call('POST', 'keymgmt/kms/aws3/key/flaky', { purpose: 'encrypt,decrypt' })).status, 204);
+    aws.failNext('deny', 1);
+    const res = await call('POST', 'keymgmt/key/flaky/rotate');
+    aws.clearFailures();
+    assert.equal(res.status, 502, res.text);
+    assert.deepEqual(res.json.errors, ['key "flaky" rotated to version 2, but updating kms "aws3" failed: keymgmt: AWS KMS CreateKey failed (AccessDeniedException); write kms/aws3/key/flaky again to retry']);
+    assert.equal((await call('GET', 'keymgmt/key/flaky')).json.data.latest_version, 2);
+    assert.deepEqual(Object.keys((await call('GET', 'keymgmt/kms/aws3/key/flaky')).json.data.versions), ['1']);
+    assert.equal((await call('POST', 'keymgmt/kms/aws3/key/flaky', { purpose: 'encrypt,decrypt' })).status, 204);
+    const d = (await call('GET', 'keymgmt/kms/aws3/key/flaky')).json.data;
+    assert.deepEqual(Object.keys(d.versions), ['1', '2']);
+    assert.equal(aws.aliasTarget(`alias/arca/${d.name}`), d.versions['2']);
+  });
+
   test('wrong credentials: 502 naming the AWS error code, no distribution left behind', async () => {
     await call('POST', 'keymgmt/kms/awsbad', { provider: 'awskms', key_collection: 'eu-west-1', credentials: { ...awsCredentials(), secret_key: 'wrong' } });
     await call('POST', 'keymgmt/key/lonely', { type: 'aes256-gcm96' });
