@@ -82,7 +82,8 @@ export function distributionPaths(deps: KeymgmtDeps) {
             try {
               await syncDistribution(deps, provider, key, dist);
             } catch (err) {
-              // Nothing reached the provider: leave no distribution behind.
+              // No version was imported: forget the distribution, so a retry starts afresh under a
+              // new name (a key object the provider made before failing stays there, unused).
               if (fresh && dist.versions.size === 0) await store.deleteDistribution(d.name, d.key_name);
               throw err;
             }
