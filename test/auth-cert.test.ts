@@ -34,12 +34,22 @@ function openssl(...args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 }
 
-/** A CA key + self-signed certificate named `name`. */
-function makeCa(name: string): void {
+/** A CA key + self-signed certificate named `name` (`extra`: more -addext values). */
+function makeCa(name: string, subject = `/CN=${name}`, ...extra: string[]): void {
   openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.pem`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+    '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.pem`,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', ...extra.flatMap((e) => ['-addext', e]));
 }
+
+/** An intermediate CA `name` signed by CA `issuer`. */
+function makeSubCa(name: string, issuer: string, pathLen?: number): void {
+  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
+  writeFileSync(join(dir, `${name}.ext`), `basicConstraints=critical,CA:TRUE${pathLen === undefined ? '' : `,pathlen:${pathLen}`}\nkeyUsage=critical,keyCertSign,cRLSign\n`);
+  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`, '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
+}
+
+/** A client that sends the certificates named after its own in the TLS handshake. */
+const sending = (client: Client, ...names: string[]): Client => ({ ...client, cert: client.cert + names.map((n) => readFileSync(join(dir, `${n}.pem`), 'utf8')).join('') });
 
 /** A client certificate `name` signed by CA `ca`. */
 function makeClient(name: string, ca: string, subject: string, san: string, eku = 'clientAuth'): Client {
@@ -217,4 +227,59 @@ test('arca login -method=cert presents the client certificate over mutual TLS', 
   const unreadable = await runArca(['login', '-method=cert', `-client-cert=${join(dir, 'absent.pem')}`, `-client-key=${join(dir, 'alice.key')}`]);
   assert.equal(unreadable.code, 1);
   assert.equal(unreadable.stderr, 'cannot read the CA, client certificate or key file: ENOENT\n');
+});
+
+test('client-sent intermediates: leaf → intermediates → trusted certificate; a client certificate is never an anchor', { skip }, async () => {
+  makeCa('chainroot');
+  makeSubCa('chainint', 'chainroot');
+  makeSubCa('chainsub', 'chainint');
+  const leaf = makeClient('chainleaf', 'chainint', '/CN=chain.acme.test', 'DNS:chain.acme.test');
+  const deep = makeClient('deepleaf', 'chainsub', '/CN=deep.acme.test', 'DNS:deep.acme.test');
+  assert.equal((await admin('POST', 'auth/cert/certs/chain', { certificate: readFileSync(join(dir, 'chainroot.pem'), 'utf8'), token_policies: 'chain' })).status, 204);
+
+  let res = await login(sending(leaf, 'chainint'), { name: 'chain' });
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  assert.deepEqual(res.json.auth.policies, ['chain', 'default']);
+  assert.equal(res.json.auth.metadata.common_name, 'chain.acme.test');
+  const renew = await call('POST', 'auth/token/renew-self', { token: res.json.auth.client_token, client: sending(leaf, 'chainint'), body: {} });
+  assert.equal(renew.status, 200, JSON.stringify(renew.json));
+  // Two intermediates, the leaf's issuer first.
+  res = await login(sending(deep, 'chainsub', 'chainint'), { name: 'chain' });
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  // The trusted certificate may itself be an intermediate: then the leaf alone is enough.
+  assert.equal((await admin('POST', 'auth/cert/certs/chainmid', { certificate: readFileSync(join(dir, 'chainint.pem'), 'utf8'), token_policies: 'mid' })).status, 204);
+  res = await login(leaf, { name: 'chainmid' });
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+
+  // The client's own inventions: a "root" and an "intermediate" copying the real root's name and key
+  // identifier (so only the signature tells them apart), and a leaf's key used as a CA.
+  const rootKeyId = execFileSync('openssl', ['x509', '-in', join(dir, 'chainroot.pem'), '-noout', '-ext', 'subjectKeyIdentifier'], { encoding: 'utf8' }).split('\n')[1]!.trim();
+  makeCa('fakeroot', '/CN=chainroot', `subjectKeyIdentifier=${rootKeyId}`);
+  makeSubCa('fakeint', 'fakeroot');
+  const forged = makeClient('forgedleaf', 'fakeint', '/CN=chain.acme.test', 'DNS:chain.acme.test');
+  const underLeaf = makeClient('underleaf', 'chainleaf', '/CN=chain.acme.test', 'DNS:chain.acme.test');
+  makeSubCa('int0', 'chainroot', 0);
+  makeSubCa('sub0', 'int0');
+  const tooDeep = makeClient('toodeep', 'sub0', '/CN=chain.acme.test', 'DNS:chain.acme.test');
+  const refused: Array<[string, Client]> = [
+    ['intermediate not sent', leaf],
+    ['only the root sent', sending(leaf, 'chainroot')],
+    ['self-made intermediate and root', sending(forged, 'fakeint', 'fakeroot')],
+    ['a non-CA certificate as intermediate', sending(underLeaf, 'chainleaf', 'chainint')],
+    ['path length exceeded', sending(tooDeep, 'sub0', 'int0')],
+  ];
+  for (const [name, client] of refused) {
+    res = await login(client, { name: 'chain' });
+    assert.equal(res.status, 400, name);
+    assert.deepEqual(res.json.errors, ['invalid certificate or no client certificate supplied'], name);
+  }
+
+  // A CRL revoking the intermediate refuses the chain through it, until the CRL is deleted.
+  assert.equal((await admin('POST', 'auth/cert/crls/chainroot', { crl: makeCrl('chainroot', ['chainint']) })).status, 204);
+  res = await login(sending(leaf, 'chainint'), { name: 'chain' });
+  assert.equal(res.status, 400);
+  assert.deepEqual(res.json.errors, ['no chain matching all constraints could be found for this login certificate']);
+  assert.equal((await admin('DELETE', 'auth/cert/crls/chainroot')).status, 204);
+  res = await login(sending(leaf, 'chainint'), { name: 'chain' });
+  assert.equal(res.status, 200, JSON.stringify(res.json));
 });

@@ -194,6 +194,18 @@ test('introspection: expired tokens and tokens of a deleted key are inactive', a
   assert.deepEqual(await introspect(signed.token), { active: false, error: 'unable to validate the token signature' });
 });
 
+test('introspection checks the entity: disabled, then deleted', async () => {
+  await ok(root, 'POST', 'auth/userpass/users/carol', { password: 'pw-carol', policies: 'oidc-user' });
+  const login = await ok(anonymous, 'POST', 'auth/userpass/login/carol', { password: 'pw-carol' });
+  const carol = apiClient(root.url, login.auth.client_token);
+  const issued = (await ok(carol, 'GET', 'identity/oidc/token/app')).data;
+  assert.deepEqual(await introspect(issued.token), { active: true });
+  await ok(root, 'POST', `identity/entity/id/${login.auth.entity_id}`, { disabled: true });
+  assert.deepEqual(await introspect(issued.token), { active: false, error: 'entity is disabled' });
+  await ok(root, 'DELETE', `identity/entity/id/${login.auth.entity_id}`);
+  assert.deepEqual(await introspect(issued.token), { active: false, error: 'entity was not found' });
+});
+
 test('token issue needs an entity, a known role and a key that allows the role', async () => {
   const noEntity = await root.call('GET', 'identity/oidc/token/app');
   assert.equal(noEntity.status, 400);

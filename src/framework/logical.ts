@@ -39,8 +39,8 @@ export interface LogicalRequest {
   headers: Record<string, string>;
   remoteAddress: string;
   remotePort?: number;
-  /** Peer TLS certificate (DER) for cert auth. */
-  peerCertificate?: Buffer;
+  /** The peer's TLS certificates (DER) for cert auth: its leaf, then the rest of the chain it sent (never trusted by itself). */
+  peerCertificate?: Buffer[];
   /** Request body bytes exactly as received, for methods that must see them (cert, aws). */
   rawBody?: Buffer;
   storage: BarrierStorage;

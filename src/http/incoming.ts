@@ -3,13 +3,13 @@
  * This is the only place that knows the wire's request conventions.
  */
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { InvalidRequest, UnsupportedMediaType, UnsupportedOperation } from '../errors.js';
 import type { Operation } from '../framework/logical.js';
 import type { IncomingRequest } from '../core/request/pipeline.js';
 import { parseDurationSeconds } from '../util/duration.js';
 import { parseJsonObject } from './body.js';
+import { peerCertificates } from './peer-certificates.js';
 
 const GO_TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
 const GO_FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
@@ -76,8 +76,6 @@ export function toIncomingRequest(req: IncomingMessage, url: URL, path: string, 
   if (operation !== 'read' && operation !== 'list' && operation !== 'header' && !isOcspRequest) Object.assign(data, parseJsonObject(body));
   if (url.searchParams.has('help') && GO_TRUE.has(url.searchParams.get('help') ?? '')) operation = 'help';
   const logicalPath = operation === 'list' && !path.endsWith('/') ? `${path}/` : path;
-  const socket = req.socket as TLSSocket;
-  const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
   return {
     id: randomUUID(),
     operation,
@@ -88,7 +86,7 @@ export function toIncomingRequest(req: IncomingMessage, url: URL, path: string, 
     headers: stringHeaders(req),
     remoteAddress,
     remotePort: req.socket.remotePort,
-    peerCertificate: peer && 'raw' in peer && peer.raw ? peer.raw : undefined,
+    peerCertificate: peerCertificates(req.socket),
     rawBody: body,
   };
 }

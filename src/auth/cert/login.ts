@@ -15,7 +15,8 @@ export async function verifyRequestCertificate(req: LogicalRequest, name: string
     const entry = await readCert(req.storage, n);
     if (entry) trusted.push({ name: n.toLowerCase(), certificate: entry.certificate, entry });
   }
-  return matchClientCertificate(req.peerCertificate, trusted, await revokedSerials(req.storage), now);
+  const [leaf, ...presented] = req.peerCertificate ?? [];
+  return matchClientCertificate(leaf, presented, trusted, await revokedSerials(req.storage), now);
 }
 
 export function loginPaths(deps: { now: () => Date }): PathDef<any>[] {

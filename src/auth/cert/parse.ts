@@ -51,6 +51,11 @@ export function certNames(der: Buffer): CertNames {
   };
 }
 
+/** The path length constraint of a CA certificate's basic constraints, when it has one. */
+export function pathLengthConstraint(der: Buffer): number | undefined {
+  return new x509.X509Certificate(new Uint8Array(der)).getExtension<x509.BasicConstraintsExtension>('2.5.29.19')?.pathLength;
+}
+
 /** Serial numbers as lower-case hex without leading zeros (one form for certs and CRLs). */
 export function normalizeSerial(hex: string): string {
   return hex.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/^0+(?=.)/, '');

@@ -21,7 +21,7 @@ test('name constraints: empty lists allow all; each non-empty list needs one glo
 
 test('no or unparseable client certificate is refused before any trust decision', () => {
   const refuses = (der: Buffer | undefined, message: string) =>
-    assert.throws(() => matchClientCertificate(der, [], new Set(), new Date()), (e: unknown) => e instanceof InvalidRequest && e.message === message);
+    assert.throws(() => matchClientCertificate(der, [], [], new Set(), new Date()), (e: unknown) => e instanceof InvalidRequest && e.message === message);
   refuses(undefined, 'client certificate must be supplied');
   refuses(Buffer.alloc(0), 'client certificate must be supplied');
   refuses(Buffer.from('30820001', 'hex'), 'invalid certificate or no client certificate supplied');

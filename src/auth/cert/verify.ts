@@ -1,14 +1,16 @@
 /**
  * Which trusted entry a client certificate logs in as (Vault's verifyCredentials): the leaf is
- * trusted when it equals a trusted certificate or is signed by a trusted CA certificate, within
- * validity dates; the chain up through the trusted pool must contain one of the entry's own
- * certificates, no certificate of it may be revoked by a stored CRL, and the leaf must satisfy
- * the entry's name constraints. Pure apart from the clock, which is passed in.
+ * trusted when it equals a trusted certificate or chains to one, each link a CA (within its path
+ * length) whose key signed the certificate below, within validity dates and allowing client
+ * auth. Intermediates the client sent may be links of that chain but never its anchor. The chain
+ * up through the trusted pool must contain one of the entry's own certificates, no certificate
+ * of it may be revoked by a stored CRL, and the leaf must satisfy the entry's name constraints.
+ * Pure apart from the clock, which is passed in.
  */
 import { X509Certificate } from 'node:crypto';
 import { InvalidRequest } from '../../errors.js';
 import { globMatch } from '../jwt/claims.js';
-import { certNames, normalizeSerial, parsePemBundle, type CertNames } from './parse.js';
+import { certNames, normalizeSerial, parsePemBundle, pathLengthConstraint, type CertNames } from './parse.js';
 
 export interface TrustedEntryConstraints {
   allowed_names: string[];
@@ -28,25 +30,47 @@ export interface TrustedEntry<T extends TrustedEntryConstraints> {
 export const NO_TRUSTED_CHAIN = 'invalid certificate or no client certificate supplied';
 export const NO_MATCH = 'no chain matching all constraints could be found for this login certificate';
 const CLIENT_AUTH_EKU = '1.3.6.1.5.5.7.3.2';
+const ANY_EKU = '2.5.29.37.0';
 const MAX_DEPTH = 8;
 
 const validAt = (cert: X509Certificate, now: Date) => new Date(cert.validFrom) <= now && now <= new Date(cert.validTo);
-const issuedBy = (child: X509Certificate, parent: X509Certificate) => parent.ca && child.checkIssued(parent) && child.verify(parent.publicKey);
+/** Extended key usage, where present, must allow client auth: on the leaf and on every CA above it, as Go's verifier checks. */
+const allowsClientAuth = (cert: X509Certificate) => cert.keyUsage === undefined || cert.keyUsage.includes(CLIENT_AUTH_EKU) || cert.keyUsage.includes(ANY_EKU);
+const same = (a: X509Certificate, b: X509Certificate) => a.fingerprint256 === b.fingerprint256;
 
-/** The chain from the leaf up through trusted certificates, or undefined when not trusted. */
-function trustedChain(leaf: X509Certificate, pool: X509Certificate[], now: Date): X509Certificate[] | undefined {
+/** Whether `parent` can be the next link above the top of `chain`: a usable CA that signed it, its path length allowing the CAs below. */
+function extendsChain(chain: X509Certificate[], parent: X509Certificate, now: Date): boolean {
+  const top = chain[chain.length - 1]!;
+  if (chain.some((c) => same(c, parent)) || !parent.ca || !validAt(parent, now) || !allowsClientAuth(parent)) return false;
+  if (!top.checkIssued(parent) || !top.verify(parent.publicKey)) return false;
+  return chain.length - 1 <= (pathLengthConstraint(parent.raw) ?? Infinity);
+}
+
+/** Depth first through the intermediates the client sent, until a trusted certificate signed the top of `chain`. */
+function reachPool(chain: X509Certificate[], presented: X509Certificate[], pool: X509Certificate[], now: Date): X509Certificate[] | undefined {
+  const anchor = pool.find((c) => extendsChain(chain, c, now));
+  if (anchor) return [...chain, anchor];
+  if (chain.length >= MAX_DEPTH) return undefined;
+  for (const c of presented) {
+    const found = extendsChain(chain, c, now) ? reachPool([...chain, c], presented, pool, now) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The chain from the leaf to a trusted certificate and on up through the trusted pool, or undefined when not trusted. */
+function trustedChain(leaf: X509Certificate, presented: X509Certificate[], pool: X509Certificate[], now: Date): X509Certificate[] | undefined {
   if (!validAt(leaf, now)) return undefined;
-  const pinned = pool.some((c) => c.fingerprint256 === leaf.fingerprint256);
-  const chain = [leaf];
-  let current = leaf;
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    if (current.checkIssued(current)) break; // self-signed: the top
-    const parent = pool.find((c) => c.fingerprint256 !== current.fingerprint256 && validAt(c, now) && issuedBy(current, c));
+  const chain = pool.some((c) => same(c, leaf)) ? [leaf] : reachPool([leaf], presented, pool, now);
+  if (!chain) return undefined;
+  while (chain.length < MAX_DEPTH) {
+    const top = chain[chain.length - 1]!;
+    if (top.checkIssued(top)) break; // self-signed: the top
+    const parent = pool.find((c) => extendsChain(chain, c, now));
     if (!parent) break;
     chain.push(parent);
-    current = parent;
   }
-  return pinned || chain.length > 1 ? chain : undefined;
+  return chain;
 }
 
 const anyGlob = (patterns: string[], values: string[]) => patterns.length === 0 || values.some((v) => patterns.some((p) => globMatch(p, v)));
@@ -62,18 +86,26 @@ export function matchesNames(names: CertNames, c: TrustedEntryConstraints): bool
 
 export interface Matched<T extends TrustedEntryConstraints> { entry: TrustedEntry<T>; leaf: X509Certificate; names: CertNames }
 
+/** `presentedDer`: the other certificates the client sent in the handshake, untrusted candidates for intermediates. */
 export function matchClientCertificate<T extends TrustedEntryConstraints>(
   leafDer: Buffer | undefined,
+  presentedDer: Buffer[],
   trusted: TrustedEntry<T>[],
   revokedSerials: ReadonlySet<string>,
   now: Date,
 ): Matched<T> {
   if (!leafDer || leafDer.length === 0) throw new InvalidRequest('client certificate must be supplied');
   let leaf: X509Certificate;
-  try { leaf = new X509Certificate(leafDer); } catch { throw new InvalidRequest(NO_TRUSTED_CHAIN); }
-  if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes(CLIENT_AUTH_EKU)) throw new InvalidRequest(NO_TRUSTED_CHAIN);
+  let presented: X509Certificate[];
+  try {
+    leaf = new X509Certificate(leafDer);
+    presented = presentedDer.map((der) => new X509Certificate(der));
+  } catch {
+    throw new InvalidRequest(NO_TRUSTED_CHAIN);
+  }
+  if (!allowsClientAuth(leaf)) throw new InvalidRequest(NO_TRUSTED_CHAIN);
   const parsed = trusted.map((t) => ({ t, certs: parsePemBundle(t.certificate) }));
-  const chain = trustedChain(leaf, parsed.flatMap((p) => p.certs), now);
+  const chain = trustedChain(leaf, presented, parsed.flatMap((p) => p.certs), now);
   if (!chain) throw new InvalidRequest(NO_TRUSTED_CHAIN);
   const revoked = chain.some((c) => revokedSerials.has(normalizeSerial(c.serialNumber)));
   const names = certNames(leafDer);

@@ -2,7 +2,7 @@
 import { importJWK, SignJWT, type JWK } from 'jose';
 import type { BarrierStorage } from '../../../barrier/types.js';
 import type { IdentityStore } from '../store.js';
-import { createNamedKey, maintain, verificationKeys, type NamedKey } from './named-key.js';
+import { createNamedKey, maintain, needsMaintenance, verificationKeys, type NamedKey } from './named-key.js';
 import type { OidcStore } from './store.js';
 
 export const ISSUER_PATH = '/v1/identity/oidc';
@@ -35,8 +35,7 @@ export async function effectiveIssuer(deps: OidcDeps, storage: Storage): Promise
 export async function currentKey(deps: OidcDeps, storage: Storage, name: string): Promise<NamedKey | undefined> {
   const key = await deps.oidc.key(storage, name);
   if (!key) return undefined;
-  const now = deps.now();
-  if (!(await maintain(key, now))) return key;
+  if (!needsMaintenance(key, deps.now())) return key;
   return deps.oidc.locked(async () => {
     const fresh = await deps.oidc.key(storage, name);
     if (!fresh) return undefined;

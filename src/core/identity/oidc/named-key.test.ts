@@ -1,7 +1,7 @@
 /** Named keys at chosen instants: creation, lazy rotation, retirement and expiry, algorithm changes. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNamedKey, maintain, reconfigure, rotate, verificationKeys } from './named-key.js';
+import { createNamedKey, maintain, needsMaintenance, reconfigure, rotate, verificationKeys } from './named-key.js';
 
 const HOUR = 3600;
 const T0 = Date.UTC(2026, 0, 1);
@@ -22,6 +22,8 @@ test('a new key publishes its signing and next keys; private parts are not in th
 test('lazy rotation: nothing before the period ends; after it, the next key signs and the old one retires from the due time', async () => {
   const key = await createNamedKey(settings, T0);
   assert.equal(await maintain(key, T0 + HOUR * 1000 - 1), undefined);
+  assert.equal(needsMaintenance(key, T0 + HOUR * 1000 - 1), false);
+  assert.equal(needsMaintenance(key, T0 + HOUR * 1000), true);
   const late = T0 + 2 * HOUR * 1000;
   const rotated = (await maintain(key, late))!;
   assert.equal(rotated.signing.kid, key.next.kid);
@@ -38,6 +40,9 @@ test('a manual rotation keeps the old public key exactly until verification_ttl 
   const once = await rotate(key, T0);
   assert.ok(kids(verificationKeys(once, T0 + 2 * HOUR * 1000 - 1)).includes(key.signing.kid));
   assert.ok(!kids(verificationKeys(once, T0 + 2 * HOUR * 1000)).includes(key.signing.kid));
+  const notDue = { ...once, nextRotation: T0 + 10 * HOUR * 1000 };
+  assert.equal(needsMaintenance(notDue, T0 + 2 * HOUR * 1000 - 1), false);
+  assert.equal(needsMaintenance(notDue, T0 + 2 * HOUR * 1000), true, 'an expired public key is due to leave the ring');
   const twice = await rotate(once, T0, { verificationTtlOverride: 0 });
   assert.ok(!kids(verificationKeys(twice, T0)).includes(once.signing.kid));
   assert.equal(twice.keyRing.filter((e) => e.expireAt === undefined).length, 2, 'only the signing and next keys have no deadline');

@@ -130,6 +130,11 @@ export function expireRetired(key: NamedKey, now: number): NamedKey | undefined 
   return kept.length === key.keyRing.length ? undefined : { ...key, keyRing: kept };
 }
 
+/** Whether `maintain` would change the key (cheap: generates nothing). */
+export function needsMaintenance(key: NamedKey, now: number): boolean {
+  return rotationDue(key, now) || key.keyRing.some((e) => e.expireAt !== undefined && e.expireAt <= now);
+}
+
 /** Brings a key up to date at `now`: due rotation, then expiry. Undefined when nothing changed. */
 export async function maintain(key: NamedKey, now: number): Promise<NamedKey | undefined> {
   const rotated = await rotateIfDue(key, now);
