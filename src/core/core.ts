@@ -12,6 +12,7 @@ import { splitSecret, combineShares } from '../crypto/shamir.js';
 import { readSealConfig, writeSealConfig, readStoredRootKey, writeStoredRootKey, writeRecoveryKey, readRecoveryKey } from '../seal/stored-keys.js';
 import { createShareCollector, type ShareCollector } from './share-collector.js';
 import { rewrapStoredKeys } from './seal-upgrade.js';
+import { recordVersion } from './version-history.js';
 import type { SealMigration } from './seal-migration.js';
 import { validateShareConfig, type InitParams, type InitResult } from './init-params.js';
 import type { TokenStore } from './tokens/store.js';
@@ -400,6 +401,7 @@ export class Core {
   }
 
   private async loadSubsystems(): Promise<void> {
+    await recordVersion(this.deps.barrier, ARCA_VERSION, ARCA_BUILD_DATE);
     await this.deps.tokens.load();
     for (const sub of this.deps.subsystems) await sub.load();
   }
