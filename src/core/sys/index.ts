@@ -18,6 +18,10 @@ import { auditPaths } from './audit.js';
 import { metricsPaths } from './metrics.js';
 import { passwordPolicyPaths } from './password-policies.js';
 import { toolsPaths } from './tools.js';
+import { loggerPaths } from './loggers.js';
+import { configStatePaths } from './config-state.js';
+import { hostInfoPaths } from './host-info.js';
+import { versionHistoryPaths } from './version-history.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -29,7 +33,7 @@ export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
   mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, passwordPolicyPaths, haStatusPaths,
-  auditPaths, metricsPaths, toolsPaths, openApiPaths];
+  auditPaths, metricsPaths, toolsPaths, loggerPaths, configStatePaths, hostInfoPaths, versionHistoryPaths, openApiPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));
