@@ -116,7 +116,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   const wrapping = createResponseWrapper({
     tokens, cubbyholeStorage: cubbyholeStorageOf(mounts), registerToken: (entry) => expiration.registerToken(entry),
   });
-  const identity = wireIdentity({ storage: barrier.view('sys/identity/'), acl, mounts });
+  const identity = wireIdentity({ storage: barrier.view('sys/identity/'), acl, mounts, apiAddr: () => config.apiAddr ?? boundAddress });
   const lockouts = createLockoutTracker({ storage: barrier.view(LOCKED_USERS_PREFIX) });
   const mountSubsystem: Subsystem = {
     name: 'mounts',
