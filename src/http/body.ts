@@ -7,14 +7,21 @@ import { InvalidRequest, PayloadTooLarge } from '../errors.js';
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * The (empty) body of a request that declares none: no length and not chunked (most GETs).
+ * Nothing to read or wait for; undefined when there may be a body (use readBody).
+ */
+export function declaredEmptyBody(req: IncomingMessage): Buffer | undefined {
+  if (Number(req.headers['content-length'] ?? 0) !== 0 || req.headers['transfer-encoding'] !== undefined) return undefined;
+  req.resume();
+  return EMPTY;
+}
+
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new PayloadTooLarge('request body too large');
-  // No declared length and no chunked body: nothing to read (most GETs). Skip the async iterator.
-  if (declared === 0 && req.headers['transfer-encoding'] === undefined) {
-    req.resume();
-    return EMPTY;
-  }
+  const empty = declaredEmptyBody(req);
+  if (empty) return empty;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

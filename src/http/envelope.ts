@@ -12,7 +12,8 @@ const INJECTED_SYS_ROUTES: RegExp[] = [
 ];
 
 export function injectsTopLevel(path: string): boolean {
-  const clean = path.replace(/\/$/, '');
+  if (!path.startsWith('sys/')) return false;
+  const clean = path.endsWith('/') ? path.slice(0, -1) : path;
   return INJECTED_SYS_ROUTES.some((r) => r.test(clean));
 }
 

@@ -38,9 +38,9 @@ function operationFor(method: string, query: URLSearchParams, contentType: strin
     case 'DELETE': return 'delete';
     case 'HEAD': return 'header';
     case 'PATCH': {
-      const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
-      if (mediaType !== 'application/merge-patch+json') {
-        throw new UnsupportedMediaType(`PATCH requires Content-Type of application/merge-patch+json, provided ${mediaType || 'none'}`);
+      const media = mediaType(contentType);
+      if (media !== 'application/merge-patch+json') {
+        throw new UnsupportedMediaType(`PATCH requires Content-Type of application/merge-patch+json, provided ${media || 'none'}`);
       }
       return 'patch';
     }
@@ -57,24 +57,33 @@ function wrapTtl(req: IncomingMessage): number | undefined {
 }
 
 function stringHeaders(req: IncomingMessage): Record<string, string> {
+  const headers = req.headers;
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
 
-export function toIncomingRequest(req: IncomingMessage, url: URL, path: string, body: Buffer, remoteAddress: string): IncomingRequest {
-  let operation = operationFor(req.method ?? 'GET', url.searchParams, req.headers['content-type']);
+/** The media type of a Content-Type header, lowercased, without parameters. */
+function mediaType(contentType: string | undefined): string {
+  return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : '';
+}
+
+export function toIncomingRequest(req: IncomingMessage, query: URLSearchParams, path: string, body: Buffer, remoteAddress: string): IncomingRequest {
+  const contentType = req.headers['content-type'];
+  let operation = operationFor(req.method ?? 'GET', query, contentType);
   const data: Record<string, unknown> = {};
   if (operation === 'read' || operation === 'list' || operation === 'delete' || operation === 'header') {
-    for (const [key, value] of url.searchParams) if (key !== 'list' && key !== 'help') data[key] = value;
+    for (const [key, value] of query) if (key !== 'list' && key !== 'help') data[key] = value;
   }
   // An OCSP request (RFC 6960 POST) is DER, not JSON: the backend reads it from rawBody.
-  const isOcspRequest = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() === 'application/ocsp-request';
-  if (operation !== 'read' && operation !== 'list' && operation !== 'header' && !isOcspRequest) Object.assign(data, parseJsonObject(body));
-  if (url.searchParams.has('help') && GO_TRUE.has(url.searchParams.get('help') ?? '')) operation = 'help';
+  if (operation !== 'read' && operation !== 'list' && operation !== 'header' && mediaType(contentType) !== 'application/ocsp-request') {
+    Object.assign(data, parseJsonObject(body));
+  }
+  if (query.has('help') && GO_TRUE.has(query.get('help') ?? '')) operation = 'help';
   const logicalPath = operation === 'list' && !path.endsWith('/') ? `${path}/` : path;
   return {
     id: randomUUID(),

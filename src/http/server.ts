@@ -7,7 +7,7 @@ import { ForwardToActive, InvalidRequest, NotFound, ServiceUnavailable, StorageE
 import type { Core } from '../core/core.js';
 import type { IncomingRequest, Pipeline } from '../core/request/pipeline.js';
 import { canonicalRequestPath } from '../core/policy/path.js';
-import { readBody, parseJsonObject } from './body.js';
+import { declaredEmptyBody, readBody, parseJsonObject } from './body.js';
 import { clientToken, toIncomingRequest } from './incoming.js';
 import { envelope, isEmpty } from './envelope.js';
 import { sendEmpty, sendError, sendJson } from './respond.js';
@@ -36,12 +36,14 @@ export interface ApiHandlerDeps {
   onStandbyRequest?: (served: 'local' | 'forwarded') => void;
 }
 
+/** The query of a request that has none (never modified). */
+const NO_QUERY = new URLSearchParams();
+
 export function createApiHandler(deps: ApiHandlerDeps) {
   const raw: RawRoutes = Object.assign({}, sealRoutes, healthRoutes, ...(deps.rawRoutes ?? []));
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
-    const url = new URL(target, 'http://arca.invalid');
     // The path as sent: URL parsing would resolve `..` segments before we could refuse them.
     const query = target.indexOf('?');
     const rawPath = query === -1 ? target : target.slice(0, query);
@@ -50,7 +52,10 @@ export function createApiHandler(deps: ApiHandlerDeps) {
     let bodyBuffer: Buffer | undefined;
     const body = async (): Promise<Buffer> => (bodyBuffer ??= await readBody(req, deps.maxRequestSize));
 
-    const rawRoute = raw[path.replace(/\/$/, '')];
+    const rawRoute = raw[path.endsWith('/') ? path.slice(0, -1) : path];
+    // Most requests carry no query string: no URL is parsed for them.
+    const url = rawRoute || query !== -1 ? new URL(target, 'http://arca.invalid') : undefined;
+    const params = url ? url.searchParams : NO_QUERY;
     if (rawRoute) {
       const handler = rawRoute[req.method ?? 'GET'];
       if (!handler) {
@@ -58,14 +63,14 @@ export function createApiHandler(deps: ApiHandlerDeps) {
         throw new UnsupportedOperation();
       }
       await handler({
-        req, res, url, core: deps.core, clientToken: clientToken(req), services: deps.services ?? {},
+        req, res, url: url!, core: deps.core, clientToken: clientToken(req), services: deps.services ?? {},
         body: async () => parseJsonObject(await body()),
       });
       return;
     }
 
     if (deps.core.standby && deps.forwarder) {
-      if (await serveOnStandby(req, res, url, path, await body())) {
+      if (await serveOnStandby(req, res, params, path, await body())) {
         deps.onStandbyRequest?.('local');
         return;
       }
@@ -73,7 +78,8 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       await deps.forwarder.forward(req, res, path, await body());
       return;
     }
-    await answer(res, toIncomingRequest(req, url, path, await body(), clientAddress(req, deps.xForwardedFor)));
+    const requestBody = declaredEmptyBody(req) ?? await body();
+    await answer(res, toIncomingRequest(req, params, path, requestBody, clientAddress(req, deps.xForwardedFor)));
   }
 
   /**
@@ -81,12 +87,12 @@ export function createApiHandler(deps: ApiHandlerDeps) {
    * False: the active must answer (not a local read, or it turned out to need a write — the
    * storage refuses a standby's writes, so a local attempt changes nothing).
    */
-  async function serveOnStandby(req: IncomingMessage, res: ServerResponse, url: URL, path: string, body: Buffer): Promise<boolean> {
+  async function serveOnStandby(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, path: string, body: Buffer): Promise<boolean> {
     const reads = deps.standbyReads;
     if (!reads) return false;
     let incoming: IncomingRequest;
     try {
-      incoming = toIncomingRequest(req, url, path, body, clientAddress(req, deps.xForwardedFor));
+      incoming = toIncomingRequest(req, params, path, body, clientAddress(req, deps.xForwardedFor));
     } catch {
       return false; // the active gives the error
     }

@@ -48,4 +48,26 @@ describe('canonicalRequestPath', () => {
     assert.equal(nonCanonicalReason('a/b/'), undefined);
     assert.equal(nonCanonicalReason('a/../b'), 'path must not contain "." or ".." segments');
   });
+
+  it('nonCanonicalReason gives the reason the segment-by-segment definition gives, for every short path', () => {
+    // The definition: a control character anywhere, else the first "."/".." or empty segment
+    // (a single trailing "/" is allowed).
+    const reference = (path: string): string | undefined => {
+      if (/[\u0000-\u001f\u007f]/.test(path)) return 'path contains a control character';
+      const segments = path.split('/');
+      for (let i = 0; i < segments.length; i++) {
+        if (segments[i] === '.' || segments[i] === '..') return 'path must not contain "." or ".." segments';
+        if (segments[i] === '' && i !== segments.length - 1 && path !== '') return 'path must not contain empty segments';
+      }
+      return undefined;
+    };
+    const alphabet = ['a', '.', '/', '\u0000', '\u007f', 'é'];
+    let paths = [''];
+    for (let length = 1; length <= 6; length++) {
+      paths = paths.flatMap((p) => (p.length === length - 1 ? alphabet.map((c) => p + c) : []));
+      for (const path of paths) assert.equal(nonCanonicalReason(path), reference(path), JSON.stringify(path));
+    }
+    assert.equal(nonCanonicalReason('a/../b\u0001'), 'path contains a control character');
+    assert.equal(nonCanonicalReason('.../..a/a..'), undefined);
+  });
 });

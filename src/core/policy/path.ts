@@ -7,17 +7,31 @@ import { InvalidRequest } from '../../errors.js';
  * policy author did not write.
  */
 
-/** Why a decoded path is not canonical, or undefined when it is. */
+const CONTROL = 'path contains a control character';
+const DOT_SEGMENT = 'path must not contain "." or ".." segments';
+const EMPTY_SEGMENT = 'path must not contain empty segments';
+
+/**
+ * Why a decoded path is not canonical, or undefined when it is. A control character anywhere
+ * wins; otherwise the first offending segment decides. One pass over the characters (this runs
+ * on every request, twice).
+ */
 export function nonCanonicalReason(path: string): string | undefined {
-  if (/[\u0000-\u001f\u007f]/.test(path)) return 'path contains a control character';
-  const segments = path.split('/');
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i];
-    if (segment === '.' || segment === '..') return 'path must not contain "." or ".." segments';
+  const n = path.length;
+  let problem: string | undefined;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    // The end of the path closes the last segment like a "/".
+    const c = i < n ? path.charCodeAt(i) : 0x2f;
+    if (i < n && (c <= 0x1f || c === 0x7f)) return CONTROL;
+    if (c !== 0x2f || problem !== undefined) continue;
+    const length = i - start;
     // A single trailing "/" is significant (LIST); any other empty segment is not canonical.
-    if (segment === '' && i !== segments.length - 1 && path !== '') return 'path must not contain empty segments';
+    if (length === 0 && i !== n) problem = EMPTY_SEGMENT;
+    else if ((length === 1 || length === 2) && path.charCodeAt(start) === 0x2e && path.charCodeAt(i - 1) === 0x2e) problem = DOT_SEGMENT;
+    start = i + 1;
   }
-  return undefined;
+  return problem;
 }
 
 /**
@@ -28,11 +42,13 @@ export function nonCanonicalReason(path: string): string | undefined {
  */
 export function canonicalRequestPath(raw: string): string {
   if (raw.includes('?') || raw.includes('#')) throw new InvalidRequest('path must not contain a query or fragment');
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    throw new InvalidRequest('path has invalid percent-encoding');
+  let decoded = raw;
+  if (raw.includes('%')) {
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      throw new InvalidRequest('path has invalid percent-encoding');
+    }
   }
   const reason = nonCanonicalReason(decoded);
   if (reason) throw new InvalidRequest(reason);
