@@ -91,8 +91,12 @@ export function createAuditBroker(deps: AuditBrokerDeps) {
     return next;
   }
 
-  async function record(kind: 'request' | 'response', input: Omit<EntryInput, 'time' | 'nonHmacRequestKeys' | 'nonHmacResponseKeys'>): Promise<void> {
-    if (devices.size === 0) return;
+  /** Undefined when no device is enabled: the pipeline then has nothing to wait for. */
+  function record(kind: 'request' | 'response', input: Omit<EntryInput, 'time' | 'nonHmacRequestKeys' | 'nonHmacResponseKeys'>): Promise<void> | undefined {
+    return devices.size === 0 ? undefined : writeEntries(kind, input);
+  }
+
+  async function writeEntries(kind: 'request' | 'response', input: Omit<EntryInput, 'time' | 'nonHmacRequestKeys' | 'nonHmacResponseKeys'>): Promise<void> {
     const keys = deps.nonHmacKeys?.(input.req);
     const full: EntryInput = {
       ...input,

@@ -84,4 +84,34 @@ describe('ACL provider', () => {
     const acl = await provider.aclFor(['default']);
     assert.deepEqual(acl.capabilities('sys/capabilities-self'), ['update']);
   });
+
+  it('answers from its cache without waiting once a policy list has been compiled, until a policy changes', async () => {
+    const { store, provider } = await setup();
+    await store.set('a', 'path "a/*" { capabilities = ["read"] }');
+    assert.equal(provider.cachedAclFor(['a', 'default']), undefined);
+    const acl = await provider.aclFor(['a', 'default']);
+    assert.equal(provider.cachedAclFor(['a', 'default']), acl);
+    // Another spelling of the same set is looked up through the normalised set the first time.
+    assert.equal(provider.cachedAclFor(['default', 'A']), undefined);
+    assert.equal(await provider.aclFor(['default', 'A']), acl);
+    assert.equal(provider.cachedAclFor(['default', 'A']), acl);
+    // A name containing the separator of a joined key is not mistaken for two names.
+    assert.equal(provider.cachedAclFor(['a\ndefault']), undefined);
+
+    await store.set('a', 'path "a/*" { capabilities = ["update"] }');
+    assert.equal(provider.cachedAclFor(['a', 'default']), undefined);
+    const changed = await provider.aclFor(['a', 'default']);
+    assert.deepEqual(changed.capabilities('a/x'), ['update']);
+    assert.equal(provider.cachedAclFor(['a', 'default']), changed);
+  });
+
+  it('does not keep an ACL whose compilation a policy change overtook', async () => {
+    const { store, provider } = await setup();
+    await store.set('a', 'path "a/*" { capabilities = ["read"] }');
+    const pending = provider.aclFor(['a']);
+    await store.set('a', 'path "a/*" { capabilities = ["update"] }');
+    await pending;
+    assert.equal(provider.cachedAclFor(['a']), undefined);
+    assert.deepEqual((await provider.aclFor(['a'])).capabilities('a/x'), ['update']);
+  });
 });

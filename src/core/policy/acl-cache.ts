@@ -15,6 +15,7 @@ const CACHE_LIMIT = 1024;
 
 export interface PolicyAclProvider extends AclProvider {
   aclFor(policies: readonly string[]): Promise<Acl>;
+  cachedAclFor(policies: readonly string[]): Acl | undefined;
   /** Drops every compiled ACL (called on each policy change). */
   invalidate(): void;
 }
@@ -26,11 +27,17 @@ export function policySetKey(policies: readonly string[]): string[] {
 
 export function createAclProvider(store: Pick<PolicyStore, 'get' | 'onChange'>): PolicyAclProvider {
   const cache = new Map<string, Promise<Acl>>();
+  /**
+   * Compiled ACLs by the exact list of names a token carries (JSON: unambiguous), so a request
+   * neither normalises nor sorts its token's policies once they have been seen.
+   */
+  const compiled = new Map<string, Acl>();
   let generation = 0;
 
   function invalidate(): void {
     generation++;
     cache.clear();
+    compiled.clear();
   }
   store.onChange(invalidate);
 
@@ -46,24 +53,44 @@ export function createAclProvider(store: Pick<PolicyStore, 'get' | 'onChange'>):
     return compileAcl(policies);
   }
 
+  /** One compilation per distinct normalised set (concurrent requests share it). */
+  function compiledSet(policies: readonly string[]): Promise<Acl> {
+    const names = policySetKey(policies);
+    const key = names.join('\n');
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const startedAt = generation;
+    const pending = compile(names);
+    cache.set(key, pending);
+    pending.then(
+      () => {
+        if (generation !== startedAt && cache.get(key) === pending) cache.delete(key);
+      },
+      () => {
+        if (cache.get(key) === pending) cache.delete(key);
+      },
+    );
+    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    return pending;
+  }
+
   return {
+    cachedAclFor(policies: readonly string[]): Acl | undefined {
+      return compiled.get(JSON.stringify(policies));
+    },
+
     aclFor(policies: readonly string[]): Promise<Acl> {
-      const names = policySetKey(policies);
-      const key = names.join('\n');
-      const cached = cache.get(key);
-      if (cached) return cached;
+      const asGiven = JSON.stringify(policies);
+      const ready = compiled.get(asGiven);
+      if (ready) return Promise.resolve(ready);
       const startedAt = generation;
-      const pending = compile(names);
-      cache.set(key, pending);
-      pending.then(
-        () => {
-          if (generation !== startedAt && cache.get(key) === pending) cache.delete(key);
-        },
-        () => {
-          if (cache.get(key) === pending) cache.delete(key);
-        },
-      );
-      if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+      const pending = compiledSet(policies);
+      pending.then((acl) => {
+        // Only an ACL compiled from the policies as they are now (no change since) is kept.
+        if (generation !== startedAt) return;
+        if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value as string);
+        compiled.set(asGiven, acl);
+      }, () => {});
       return pending;
     },
     invalidate,

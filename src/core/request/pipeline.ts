@@ -13,7 +13,7 @@ import type { TokenEntry } from '../tokens/entry.js';
 import { authBlock, remainingTtl } from '../tokens/auth-block.js';
 import { tokenParamsForLogin } from '../tokens/mint.js';
 import { effectivePolicies } from '../policy/effective.js';
-import type { AclProvider, AuditSink, IdentityResolver, LeaseRegistrar, ResponseWrapper } from './ports.js';
+import type { AclCheck, AclProvider, AuditSink, IdentityResolver, LeaseRegistrar, ResponseWrapper } from './ports.js';
 
 export interface PipelineDeps {
   core: Core;
@@ -74,22 +74,16 @@ function logicalRequest(incoming: IncomingRequest, mount: LiveMount): LogicalReq
 export function createPipeline(deps: PipelineDeps) {
   const { core, mounts } = deps;
 
-  /** Resolves the caller's token (sets req.caller). Unauthenticated paths accept no token or a valid one. */
-  async function identify(req: LogicalRequest, mount: LiveMount): Promise<{ entry?: TokenEntry; unauthenticated: boolean }> {
-    const unauthenticated = pathListMatches(mount.dispatcher.backend.unauthenticatedPaths, req.mountRelativePath);
-    const entry = req.clientToken ? await core.tokens.lookup(req.clientToken, req.remoteAddress) : undefined;
-    if (entry) req.caller = callerOf(entry, req.clientToken);
-    else if (!unauthenticated) {
-      throw new PermissionDenied(req.clientToken ? 'permission denied (invalid token)' : 'permission denied');
-    }
-    return { entry, unauthenticated };
+  /**
+   * The caller's live token: straight from the token store's cache when it holds the token
+   * (no await on the hot path), else looked up in storage.
+   */
+  function lookupToken(req: LogicalRequest): TokenEntry | undefined | Promise<TokenEntry | undefined> {
+    if (!req.clientToken) return undefined;
+    return core.tokens.cachedLookup(req.clientToken, req.remoteAddress) ?? core.tokens.lookup(req.clientToken, req.remoteAddress);
   }
 
-  /** ACL (and sudo) check for the resolved operation. */
-  async function checkAcl(req: LogicalRequest, mount: LiveMount, entry: TokenEntry): Promise<void> {
-    if (req.caller?.isRoot) return;
-    if (!deps.acl) throw new PermissionDenied();
-    const acl = await deps.acl.aclFor(await effectivePolicies(entry.policies, entry.entityId, deps.identity));
+  function decideAcl(acl: AclCheck, req: LogicalRequest, mount: LiveMount): void {
     const decision = acl.allowOperation({
       path: req.path, operation: req.operation, data: req.data, wrapTtlSeconds: req.wrapTtlSeconds,
     });
@@ -97,23 +91,52 @@ export function createPipeline(deps: PipelineDeps) {
     if (!decision.allowed || (needsSudo && !decision.rootPrivs)) throw new PermissionDenied();
   }
 
+  /** ACL (and sudo) check for the resolved operation. Undefined when it was decided without waiting. */
+  function checkAcl(req: LogicalRequest, mount: LiveMount, entry: TokenEntry): Promise<void> | undefined {
+    if (req.caller?.isRoot) return undefined;
+    const provider = deps.acl;
+    if (!provider) throw new PermissionDenied();
+    // A token without an entity whose policy set is compiled already (the usual case).
+    const compiled = entry.entityId ? undefined : provider.cachedAclFor?.(entry.policies);
+    if (compiled) {
+      decideAcl(compiled, req, mount);
+      return undefined;
+    }
+    return (async () => {
+      decideAcl(await provider.aclFor(await effectivePolicies(entry.policies, entry.entityId, deps.identity)), req, mount);
+    })();
+  }
+
   /**
    * Caller first (existence checks may depend on it, e.g. cubbyhole), then create-vs-update,
-   * then the ACL. Returns the token whose use this request counts: none on unauthenticated
-   * paths, as in Vault.
+   * then the ACL. Sets req.caller. Unauthenticated paths accept no token or a valid one.
+   * Returns the token whose use this request counts: none on unauthenticated paths, as in Vault.
    */
   async function authorize(req: LogicalRequest, mount: LiveMount): Promise<TokenEntry | undefined> {
-    const { entry, unauthenticated } = await identify(req, mount);
-    await resolveOperation(req, mount);
+    const unauthenticated = pathListMatches(mount.dispatcher.backend.unauthenticatedPaths, req.mountRelativePath);
+    const found = lookupToken(req);
+    const entry = found instanceof Promise ? await found : found;
+    if (entry) req.caller = callerOf(entry, req.clientToken);
+    else if (!unauthenticated) {
+      throw new PermissionDenied(req.clientToken ? 'permission denied (invalid token)' : 'permission denied');
+    }
+    if (req.operation === 'update') await resolveOperation(req, mount);
     if (unauthenticated || !entry) return undefined;
-    await checkAcl(req, mount, entry);
+    const checking = checkAcl(req, mount, entry);
+    if (checking) await checking;
     return entry;
   }
 
   async function resolveOperation(req: LogicalRequest, mount: LiveMount): Promise<void> {
-    if (req.operation !== 'update') return;
     const exists = await mount.dispatcher.exists(req);
     if (exists === false) req.operation = 'create';
+  }
+
+  /** Whether postProcess has anything to do (a lease, a token to mint, wrapping). */
+  function needsPostProcess(req: LogicalRequest, response: LogicalResponse): boolean {
+    return (response.secret !== undefined && !response.secret.advisory && deps.leases !== undefined)
+      || response.auth !== undefined
+      || (req.wrapTtlSeconds !== undefined && req.wrapTtlSeconds > 0 && !response.raw && deps.wrapper !== undefined);
   }
 
   async function postProcess(req: LogicalRequest, response: LogicalResponse, mount: LiveMount): Promise<LogicalResponse> {
@@ -152,29 +175,34 @@ export function createPipeline(deps: PipelineDeps) {
       const req = logicalRequest(incoming, mount);
       if (req.wrapTtlSeconds !== undefined && req.wrapTtlSeconds < 0) throw new InvalidRequest('wrap ttl must be positive');
 
+      // Audit calls return undefined when no device is enabled: nothing to wait for.
+      const { audit } = deps;
       let entry: TokenEntry | undefined;
       try {
         entry = await authorize(req, mount);
       } catch (err) {
-        await deps.audit?.logRequest(req, err as Error);
+        await audit?.logRequest(req, err as Error);
         throw err;
       }
       if (options.standbyRead && entry && entry.numUses > 0) throw new ForwardToActive('token with limited uses');
-      await deps.audit?.logRequest(req);
+      const requestLogged = audit?.logRequest(req);
+      if (requestLogged) await requestLogged;
       let response: LogicalResponse | undefined;
       try {
-        const lastUse = entry ? await core.tokens.use(entry) : false;
+        // A token without a use limit (numUses 0) has no use to count.
+        const lastUse = entry && entry.numUses !== 0 ? await core.tokens.use(entry) : false;
         response = await mount.dispatcher.handle(req);
         if (options.standbyRead && (response.auth || (response.secret && !response.secret.advisory))) {
           throw new ForwardToActive('the response needs a lease or a token');
         }
-        response = await postProcess(req, response, mount);
+        if (needsPostProcess(req, response)) response = await postProcess(req, response, mount);
         if (lastUse && entry) await core.tokens.revokeTree(entry);
       } catch (err) {
-        await deps.audit?.logResponse(req, undefined, err as Error);
+        await audit?.logResponse(req, undefined, err as Error);
         throw err;
       }
-      await deps.audit?.logResponse(req, response);
+      const responseLogged = audit?.logResponse(req, response);
+      if (responseLogged) await responseLogged;
       return response;
     },
   };

@@ -26,6 +26,8 @@ export interface AclCheck {
 export interface AclProvider {
   /** The compiled ACL for a set of policy names (cached by the provider). */
   aclFor(policies: string[]): Promise<AclCheck>;
+  /** The ACL for these names when it is compiled and cached already (no waiting), else undefined. */
+  cachedAclFor?(policies: readonly string[]): AclCheck | undefined;
 }
 
 export interface LeaseRegistrar {
@@ -41,9 +43,12 @@ export interface ResponseWrapper {
 }
 
 export interface AuditSink {
-  /** Throws AuditFailure when devices are enabled and none could record. */
-  logRequest(req: LogicalRequest, error?: Error): Promise<void>;
-  logResponse(req: LogicalRequest, response: LogicalResponse | undefined, error?: Error): Promise<void>;
+  /**
+   * Rejects with AuditFailure when devices are enabled and none could record. Undefined when no
+   * device is enabled (nothing to record, nothing to wait for).
+   */
+  logRequest(req: LogicalRequest, error?: Error): Promise<void> | undefined;
+  logResponse(req: LogicalRequest, response: LogicalResponse | undefined, error?: Error): Promise<void> | undefined;
 }
 
 export interface IdentityResolver {

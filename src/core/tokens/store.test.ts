@@ -146,3 +146,32 @@ test('tidy removes dangling accessors and parent indexes, orphaning survivors, a
   assert.deepEqual(await fresh.tidy(), { danglingAccessors: 0, orphanedChildren: 0, danglingParentIndexes: 0, expiredTokens: 0 });
   void tokens;
 });
+
+test('cachedLookup answers only what lookup would, and only from the cache', async () => {
+  const { tokens, make, clock } = await setup();
+  const t = await make({ ttl: 10, numUses: 2, boundCidrs: ['10.0.0.0/8'] });
+  assert.equal(tokens.cachedLookup(t.id, '10.1.2.3')?.hashedId, t.entry.hashedId);
+  assert.equal(tokens.cachedLookup(t.id, '192.168.0.1'), undefined, 'outside the bound CIDRs');
+  assert.equal(tokens.cachedLookup('hvs.unknown'), undefined);
+  assert.equal(tokens.cachedLookup(''), undefined);
+  // Used up: lookup refuses it, so does cachedLookup.
+  await tokens.use(t.entry);
+  await tokens.use((await tokens.lookup(t.id, '10.1.2.3'))!);
+  assert.equal(await tokens.lookup(t.id, '10.1.2.3'), undefined);
+  assert.equal(tokens.cachedLookup(t.id, '10.1.2.3'), undefined);
+  // Expired: left to lookup, which revokes it.
+  const short = await make({ ttl: 10 });
+  assert.ok(tokens.cachedLookup(short.id));
+  clock.now += 11;
+  assert.equal(tokens.cachedLookup(short.id), undefined);
+  // Another node changed it: not answered from the cache any more.
+  const other = await make();
+  tokens.forget(other.entry.hashedId);
+  assert.equal(tokens.cachedLookup(other.id), undefined);
+  assert.ok(await tokens.lookup(other.id));
+  assert.ok(tokens.cachedLookup(other.id), 'cached again by the lookup');
+  // Batch tokens are decrypted by lookup, never answered here.
+  const batch = await make({ type: 'batch' });
+  assert.ok(await tokens.lookup(batch.id));
+  assert.equal(tokens.cachedLookup(batch.id), undefined);
+});

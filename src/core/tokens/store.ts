@@ -279,6 +279,19 @@ export function createTokenStore(deps: TokenStoreDeps) {
       return entry;
     },
 
+    /**
+     * `lookup` without waiting, for the request path: the live entry when the token is a service
+     * token held in the cache and neither used up nor expired. Undefined means "not decided
+     * here" (not cached, a batch token, expired, refused by its CIDRs): call `lookup`.
+     */
+    cachedLookup(id: string, remoteAddress?: string): TokenEntry | undefined {
+      if (!id || !salt || isBatchToken(id)) return undefined;
+      const entry = cache.get(hash(id));
+      if (!entry || entry.numUses < 0 || isExpired(entry, now())) return undefined;
+      if (remoteAddress !== undefined && !remoteAddressAllowed(remoteAddress, entry.boundCidrs)) return undefined;
+      return entry;
+    },
+
     /** The bound-CIDR check alone, for callers that already hold the entry. */
     allowsRemoteAddress(entry: TokenEntry, remoteAddress: string): boolean {
       return remoteAddressAllowed(remoteAddress, entry.boundCidrs);

@@ -69,7 +69,13 @@ export function createKvBackend(ctx: BackendContext, options: KvBackendOptions =
     return v2;
   }
 
-  const forward = async (req: LogicalRequest): Promise<LogicalResponse> => (await active()).handle(req);
+  /** The dispatcher when no upgrade is pending (every request but the first ones after a tune). */
+  function ready(): Dispatcher | undefined {
+    if (kvVersion(ctx.mount) === 1) return v1;
+    return upgraded ? v2 : undefined;
+  }
+
+  const forward = (req: LogicalRequest): Promise<LogicalResponse> => ready()?.handle(req) ?? active().then((d) => d.handle(req));
   const shared = {
     arbitraryData: true,
     synopsis: 'Key/value secret storage (v1 passthrough or v2 versioned, per the mount option "version").',
