@@ -24,7 +24,9 @@ export interface SealWrapOptions {
 }
 
 export function isSealWrapped(value: Uint8Array): boolean {
-  return value.length > SEAL_WRAP_MAGIC.length && Buffer.from(value.subarray(0, SEAL_WRAP_MAGIC.length)).equals(SEAL_WRAP_MAGIC);
+  // Byte by byte: this runs on every barrier read.
+  return value.length > SEAL_WRAP_MAGIC.length && value[0] === SEAL_WRAP_MAGIC[0] && value[1] === SEAL_WRAP_MAGIC[1]
+    && value[2] === SEAL_WRAP_MAGIC[2] && value[3] === SEAL_WRAP_MAGIC[3];
 }
 
 export function withSealWrap(barrier: SecurityBarrier, options: SealWrapOptions): SecurityBarrier {
