@@ -452,6 +452,18 @@ export function createExpirationManager(deps: ExpirationDeps) {
       return read(leaseId);
     },
 
+    /** Leases whose last revocation failed (Vault's "irrevocable" leases); they are still retried. */
+    async failedRevocations(): Promise<LeaseEntry[]> {
+      const ids: string[] = [];
+      await collectIds('', ids);
+      const failed: LeaseEntry[] = [];
+      for (const id of ids) {
+        const entry = await read(id);
+        if (entry?.revokeError) failed.push(entry);
+      }
+      return failed;
+    },
+
     /** Immediate children under a lease-id prefix (`a/b/` lists `c`, `d/`). */
     async list(prefix: string): Promise<string[]> {
       const clean = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;

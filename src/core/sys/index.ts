@@ -22,6 +22,7 @@ import { loggerPaths } from './loggers.js';
 import { configStatePaths } from './config-state.js';
 import { hostInfoPaths } from './host-info.js';
 import { versionHistoryPaths } from './version-history.js';
+import { leaseCountPaths } from './lease-counts.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -32,7 +33,7 @@ export interface PathGroup {
 export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
-  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, passwordPolicyPaths, haStatusPaths,
+  mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, leaseCountPaths, passwordPolicyPaths, haStatusPaths,
   auditPaths, metricsPaths, toolsPaths, loggerPaths, configStatePaths, hostInfoPaths, versionHistoryPaths, openApiPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
