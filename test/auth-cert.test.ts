@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { commandExists, requireSystem } from './support/requires.js';
 import { makeServerCerts, type TestCerts } from './support/certs.js';
 import { defaultDevConfig } from '../src/config/index.js';
@@ -73,14 +73,14 @@ function makeCrl(ca: string, revoke: string[]): string {
 
 interface Reply { status: number; json: any }
 
-function call(method: string, path: string, options: { token?: string; client?: Client; body?: unknown } = {}): Promise<Reply> {
+function call(method: string, path: string, options: { token?: string; client?: Client; body?: unknown; agent?: Agent } = {}): Promise<Reply> {
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = request(`${url}/v1/${path}`, {
       method,
       ca: readFileSync(certs.caCert),
       ...(options.client ? { cert: options.client.cert, key: options.client.key } : {}),
-      agent: false,
+      agent: options.agent ?? false,
       headers: { ...(options.token ? { 'X-Vault-Token': options.token } : {}), ...(payload ? { 'Content-Type': 'application/json' } : {}) },
     }, (res) => {
       let text = '';
@@ -282,4 +282,21 @@ test('client-sent intermediates: leaf → intermediates → trusted certificate;
   assert.equal((await admin('DELETE', 'auth/cert/crls/chainroot')).status, 204);
   res = await login(sending(leaf, 'chainint'), { name: 'chain' });
   assert.equal(res.status, 200, JSON.stringify(res.json));
+});
+
+test('a client resuming its TLS session still presents its intermediates (the server issues no session tickets)', { skip }, async () => {
+  makeCa('resumeroot');
+  makeSubCa('resumeint', 'resumeroot');
+  const leaf = sending(makeClient('resumeleaf', 'resumeint', '/CN=resume.acme.test', 'DNS:resume.acme.test'), 'resumeint');
+  assert.equal((await admin('POST', 'auth/cert/certs/resume', { certificate: readFileSync(join(dir, 'resumeroot.pem'), 'utf8'), token_policies: 'resume' })).status, 204);
+  // One agent, a new connection per request: Node's agent resumes the session when the server allows it.
+  const agent = new Agent({ keepAlive: false, maxCachedSessions: 10 });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const res = await call('POST', 'auth/cert/login', { client: leaf, body: { name: 'resume' }, agent });
+      assert.equal(res.status, 200, `login ${i + 1}: ${JSON.stringify(res.json)}`);
+    }
+  } finally {
+    agent.destroy();
+  }
 });

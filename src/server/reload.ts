@@ -7,16 +7,22 @@
 import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions } from 'node:tls';
+import { constants } from 'node:crypto';
 import type { ListenerConfig, ServerConfig } from '../config/types.js';
 import type { Logger } from '../util/log.js';
 
-/** The TLS settings of a listener: TLS 1.2 minimum, server cipher order, Node's default suites. */
+/**
+ * The TLS settings of a listener: TLS 1.2 minimum, server cipher order, Node's default suites.
+ * No session tickets: on a resumed session Node knows only the client's leaf certificate, so a
+ * cert-auth client that sent intermediates would fail its next login on a new connection.
+ */
 export function tlsContextOptions(listener: ListenerConfig): SecureContextOptions & { honorCipherOrder: boolean } {
   return {
     cert: readFileSync(listener.tlsCertFile ?? ''),
     key: readFileSync(listener.tlsKeyFile ?? ''),
     minVersion: listener.tlsMinVersion === 'tls13' ? 'TLSv1.3' : 'TLSv1.2',
     honorCipherOrder: true,
+    secureOptions: constants.SSL_OP_NO_TICKET,
   };
 }
 
