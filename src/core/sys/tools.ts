@@ -80,20 +80,20 @@ export function toolsPathsFor(deps: ToolsDeps) {
   const platform = deps.platform ?? randomBytes;
 
   /** n bytes from the seal's generator, asked for in chunks; failures surface as UpstreamError. */
-  async function fromSeal(seal: Pick<Seal, 'type' | 'random'>, n: number): Promise<Buffer> {
+  async function fromSeal(sealType: string, random: NonNullable<Seal['random']>, n: number): Promise<Buffer> {
     const out = Buffer.alloc(n);
     for (let offset = 0; offset < n; offset += SEAL_RANDOM_CHUNK) {
       const want = Math.min(SEAL_RANDOM_CHUNK, n - offset);
       let part: Uint8Array;
       try {
-        part = await seal.random!(want);
+        part = await random(want);
       } catch (err) {
         out.fill(0);
-        throw new UpstreamError(`seal "${seal.type}" random number generator failed`, { cause: err });
+        throw new UpstreamError(`seal "${sealType}" random number generator failed`, { cause: err });
       }
       if (!(part instanceof Uint8Array) || part.length !== want) {
         out.fill(0);
-        throw new UpstreamError(`seal "${seal.type}" random number generator returned the wrong number of bytes`);
+        throw new UpstreamError(`seal "${sealType}" random number generator returned the wrong number of bytes`);
       }
       out.set(part, offset);
       part.fill(0);
@@ -104,14 +104,15 @@ export function toolsPathsFor(deps: ToolsDeps) {
   async function generate(source: Source, n: number): Promise<{ bytes: Buffer; warning?: string }> {
     if (source === 'platform') return { bytes: platform(n) };
     const seal = deps.seal();
-    if (seal.random === undefined) {
+    const random = seal.random?.bind(seal);
+    if (random === undefined) {
       if (source === 'seal') {
         throw new InvalidRequest(`entropy source "seal" is not available: seal "${seal.type}" has no random number generator`);
       }
       return { bytes: platform(n), warning: `seal "${seal.type}" has no random number generator; the bytes come from the platform source only` };
     }
-    if (source === 'seal') return { bytes: await fromSeal(seal, n) };
-    const mixed = createEntropySource((count) => fromSeal(seal, count), { system: platform });
+    if (source === 'seal') return { bytes: await fromSeal(seal.type, random, n) };
+    const mixed = createEntropySource((count) => fromSeal(seal.type, random, count), { system: platform });
     return { bytes: await mixed.randomBytes(n) };
   }
 
