@@ -12,6 +12,7 @@ import type { MetricsEndpoint } from '../metrics/endpoint.js';
 import type { PasswordPolicyStore } from '../password-policy/store.js';
 import type { ServerConfig } from '../../config/types.js';
 import type { Logger } from '../../util/log.js';
+import type { InFlightRequest } from './in-flight.js';
 
 export interface SysContext {
   core: Core;
@@ -41,4 +42,6 @@ export interface SysContext {
   config?: ServerConfig;
   /** The server logger (sys/loggers changes its level at runtime). */
   logger?: Logger;
+  /** Requests being handled now (sys/in-flight-req); see src/server/in-flight.ts. */
+  inFlight?: { snapshot(): Record<string, InFlightRequest> };
 }

@@ -23,6 +23,7 @@ import { configStatePaths } from './config-state.js';
 import { hostInfoPaths } from './host-info.js';
 import { versionHistoryPaths } from './version-history.js';
 import { leaseCountPaths } from './lease-counts.js';
+import { inFlightPaths } from './in-flight.js';
 
 export interface PathGroup {
   paths: PathDef<any>[];
@@ -34,7 +35,7 @@ export type PathGroupFactory = (ctx: SysContext) => PathGroup;
 
 export const CORE_SYS_GROUPS: PathGroupFactory[] = [sealPaths, keyringPaths, policyPaths, capabilitiesPaths,
   mountsPaths, authPaths, remountPaths, internalUiPaths, wrappingPaths, leasePaths, leaseCountPaths, passwordPolicyPaths, haStatusPaths,
-  auditPaths, metricsPaths, toolsPaths, loggerPaths, configStatePaths, hostInfoPaths, versionHistoryPaths, openApiPaths];
+  auditPaths, metricsPaths, toolsPaths, loggerPaths, configStatePaths, hostInfoPaths, versionHistoryPaths, inFlightPaths, openApiPaths];
 
 export function createSysBackend(ctx: SysContext, groups: PathGroupFactory[] = CORE_SYS_GROUPS): Backend {
   const built = groups.map((g) => g(ctx));
