@@ -2,7 +2,7 @@
  * sys/host-info, sys/config/state/sanitized, sys/version-history and sys/loggers over HTTP on a
  * dev server, with a default-policy token for the ACL refusals.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { ARCA_VERSION } from '../src/core/core.js';
@@ -88,4 +88,20 @@ describe('sys host and server endpoints', () => {
     }
     assert.notEqual((await dev.api.call('GET', 'sys/loggers')).json.data.core, 'trace', 'the refused write changed nothing');
   });
+});
+
+test('sys/in-flight-req lists the requests being handled, itself included, without headers or tokens', async () => {
+  const s = await startDevServer();
+  try {
+    const res = await s.api.call('GET', 'sys/in-flight-req');
+    assert.equal(res.status, 200);
+    const entries = Object.values(res.json as Record<string, Record<string, string>>);
+    const self = entries.find((e) => e.request_path === '/v1/sys/in-flight-req');
+    assert.ok(self, res.text);
+    assert.equal(self.request_method, 'GET');
+    assert.match(self.start_time, /^\d{4}-\d\d-\d\dT/);
+    assert.ok(!res.text.includes(s.api.token), 'no token in the answer');
+  } finally {
+    await s.close();
+  }
 });

@@ -48,6 +48,7 @@ import { createKeymgmtBackend } from '../engines/keymgmt/index.js';
 import { createSshBackend } from '../engines/ssh/index.js';
 import { createTotpBackend } from '../engines/totp/index.js';
 import { setupHa } from './ha.js';
+import { createInFlightTracker } from './in-flight.js';
 import { servesStandbyReads } from './standby-reads.js';
 import { createForwarder } from '../http/forward.js';
 import { createAuditBroker } from '../core/audit/broker.js';
@@ -161,8 +162,9 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
       identity: () => identity.store.unload(),
     },
   });
+  const inFlight = createInFlightTracker();
   registry.register('mounts', 'system', () => createSysBackend({
-    core, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies, config, logger,
+    core, inFlight, mounts, registry, policies, acl, wrapping, expiration, ha, stepDown: () => core.stepDown(), passwordPolicies, config, logger,
     audit, metrics: { registry: metrics.registry, telemetry: config.telemetry }, identity: identity.resolver,
   }, [...CORE_SYS_GROUPS, lockedUsersPaths(lockouts)]));
   registerCollectors(metrics, {
@@ -197,7 +199,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     metrics,
   );
   const maxRequestSize = config.listeners[0]?.maxRequestSize ?? 32 * 1024 * 1024;
-  const handler = createApiHandler({
+  const handler = inFlight.wrap(createApiHandler({
     core, pipeline, maxRequestSize, xForwardedFor: config.listeners[0]?.xForwardedFor,
     maxRequestDurationSeconds: config.listeners[0]?.maxRequestDurationSeconds, log: (m) => logger.log('error', m),
     services: { standby: () => core.standby, leader: ha && (() => ha.leaderStatus()) },
@@ -210,7 +212,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
       rekeyRecovery: createRekey(core, 'recovery'),
       throttle: createAttemptThrottle(),
     })],
-  });
+  }));
 
   return {
     core,

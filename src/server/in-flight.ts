@@ -13,25 +13,30 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 export function createInFlightTracker(deps: { now?: () => Date; id?: () => string } = {}) {
   const now = deps.now ?? (() => new Date());
   const newId = deps.id ?? randomUUID;
-  const current = new Map<string, InFlightRequest>();
+  /** Kept raw: every request passes through here, so formatting waits for a snapshot. */
+  const current = new Map<IncomingMessage, { start: Date; id?: string }>();
   return {
     wrap(handler: RequestHandler): RequestHandler {
       return (req, res) => {
-        const id = newId();
-        const remote = req.socket.remoteAddress ?? '';
-        current.set(id, {
-          start_time: now().toISOString(),
-          client_remote_address: req.socket.remotePort !== undefined ? `${remote}:${req.socket.remotePort}` : remote,
-          request_path: (req.url ?? '').split('?')[0],
-          request_method: req.method ?? '',
-          client_id: '',
-        });
-        res.once('close', () => current.delete(id));
+        current.set(req, { start: now() });
+        res.once('close', () => current.delete(req));
         handler(req, res);
       };
     },
     snapshot(): Record<string, InFlightRequest> {
-      return Object.fromEntries([...current].map(([id, entry]) => [id, { ...entry }]));
+      const out: Record<string, InFlightRequest> = {};
+      for (const [req, entry] of current) {
+        const remote = req.socket.remoteAddress ?? '';
+        entry.id ??= newId(); // stable across snapshots, made only when someone looks
+        out[entry.id] = {
+          start_time: entry.start.toISOString(),
+          client_remote_address: req.socket.remotePort !== undefined ? `${remote}:${req.socket.remotePort}` : remote,
+          request_path: (req.url ?? '').split('?')[0],
+          request_method: req.method ?? '',
+          client_id: '',
+        };
+      }
+      return out;
     },
   };
 }
