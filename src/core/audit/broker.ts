@@ -99,22 +99,37 @@ export function createAuditBroker(deps: AuditBrokerDeps) {
   async function writeEntries(kind: 'request' | 'response', input: Omit<EntryInput, 'time' | 'nonHmacRequestKeys' | 'nonHmacResponseKeys'>): Promise<void> {
     const keys = deps.nonHmacKeys?.(input.req);
     const full: EntryInput = {
-      ...input,
+      req: input.req,
+      response: input.response,
+      error: input.error,
       time: rfc3339Nano(now()),
       nonHmacRequestKeys: keys?.request?.length ? new Set(keys.request) : undefined,
       nonHmacResponseKeys: keys?.response?.length ? new Set(keys.response) : undefined,
     };
+    const line = (d: LiveDevice) => d.prefix + JSON.stringify(kind === 'request' ? d.format.request(full) : d.format.response(full)) + '\n';
+    const failed = (d: LiveDevice, reason: unknown) => {
+      const name = d.entry.path;
+      deps.onWriteFailure?.(name, kind);
+      deps.log('error', `audit: device ${name} failed to write the ${kind} entry: ${(reason as Error)?.message ?? 'unknown error'}`);
+    };
+    if (devices.size === 1) {
+      // One device (the usual case): the same outcome without the settled-results bookkeeping.
+      const only = devices.values().next().value as LiveDevice;
+      const writing = only.device.write(line(only));
+      try {
+        await writing;
+      } catch (err) {
+        failed(only, err);
+        throw new AuditFailure();
+      }
+      return;
+    }
     const targets = [...devices.values()];
-    const results = await Promise.allSettled(targets.map((d) => {
-      const line = d.prefix + JSON.stringify(kind === 'request' ? d.format.request(full) : d.format.response(full)) + '\n';
-      return d.device.write(line);
-    }));
+    const results = await Promise.allSettled(targets.map((d) => d.device.write(line(d))));
     let written = 0;
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') { written++; return; }
-      const name = targets[i].entry.path;
-      deps.onWriteFailure?.(name, kind);
-      deps.log('error', `audit: device ${name} failed to write the ${kind} entry: ${(r.reason as Error)?.message ?? 'unknown error'}`);
+      if (r.status === 'fulfilled') written++;
+      else failed(targets[i], r.reason);
     });
     if (written === 0) throw new AuditFailure();
   }

@@ -67,3 +67,36 @@ test('RFC3339Nano drops trailing zeros of the fraction like Go', () => {
   assert.equal(rfc3339Nano(new Date('2024-01-02T03:04:05.120Z')), '2024-01-02T03:04:05.12Z');
   assert.equal(rfc3339Nano(new Date('2024-01-02T03:04:05.000Z')), '2024-01-02T03:04:05Z');
 });
+
+test('entries serialise with the fields in Vault order, empty ones left out', () => {
+  const f = createEntryFormatter(hash, options);
+  assert.equal(JSON.stringify(f.request({ req: request({ wrapTtlSeconds: 30 }), time: 'T' })),
+    '{"time":"T","type":"request","auth":{"client_token":"H(hvs.root)","accessor":"H(acc)","display_name":"root","policies":["root"],"token_policies":["root"],"token_type":"service"},'
+    + '"request":{"id":"req-1","operation":"update","mount_point":"secret/","mount_type":"kv","mount_accessor":"kv_123","mount_class":"secret","client_token":"H(hvs.root)",'
+    + '"client_token_accessor":"H(acc)","namespace":{"id":"root"},"path":"secret/data/a","data":{"data":{"password":"H(p)","n":1}},"remote_address":"127.0.0.1","remote_port":4000,"wrap_ttl":30}}');
+  const response = {
+    data: { empty: '', zero: 0, list: [] },
+    warnings: ['w'],
+    mintedAuth: { client_token: 'hvs.child', accessor: 'cacc', display_name: '', policies: ['default'], token_policies: [], metadata: {}, num_uses: 0, entity_id: '', token_type: 'service', lease_duration: 60 },
+    wrapInfo: { token: 'hvs.wrap', accessor: 'wacc', ttl: 30, creation_time: 'C', creation_path: 'p', wrapped_accessor: 'inner' },
+  };
+  assert.equal(JSON.stringify(f.response({ req: request({ caller: undefined, clientToken: '' }), response, time: 'T', error: new Error('e') })),
+    '{"time":"T","type":"response","request":{"id":"req-1","operation":"update","mount_point":"secret/","mount_type":"kv","mount_accessor":"kv_123","mount_class":"secret",'
+    + '"namespace":{"id":"root"},"path":"secret/data/a","data":{"data":{"password":"H(p)","n":1}},"remote_address":"127.0.0.1","remote_port":4000},'
+    + '"response":{"auth":{"client_token":"H(hvs.child)","accessor":"H(cacc)","policies":["default"],"token_type":"service","token_ttl":60},"mount_point":"secret/","mount_type":"kv",'
+    + '"mount_accessor":"kv_123","mount_class":"secret","data":{"empty":"H()","zero":0,"list":[]},"warnings":["w"],'
+    + '"wrap_info":{"ttl":30,"token":"H(hvs.wrap)","accessor":"H(wacc)","creation_time":"C","creation_path":"p","wrapped_accessor":"H(inner)"}},"error":"e"}');
+});
+
+test('the same token is hashed once however often it appears; data values are hashed each time', () => {
+  const calls: string[] = [];
+  const counting = (v: string) => { calls.push(v); return `H(${v})`; };
+  const f = createEntryFormatter(counting, options);
+  for (let i = 0; i < 3; i++) {
+    f.request({ req: request(), time: 'T' });
+    f.response({ req: request(), response: { data: { v: 'secret' } }, time: 'T' });
+  }
+  assert.equal(calls.filter((v) => v === 'hvs.root').length, 1);
+  assert.equal(calls.filter((v) => v === 'acc').length, 1);
+  assert.equal(calls.filter((v) => v === 'secret').length, 3);
+});

@@ -24,21 +24,53 @@ export interface EntryInput {
   time: string;
 }
 
-/** Drops undefined, '', false, 0, null, empty arrays and empty objects (Go's omitempty). */
-function omitEmpty(obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (v === undefined || v === null || v === '' || v === false || v === 0) continue;
-    if (Array.isArray(v) && v.length === 0) continue;
-    if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0) continue;
-    out[k] = v;
-  }
-  return out;
+/** Go's omitempty: undefined, null, '', false, 0, empty arrays and empty objects are left out. */
+function isEmptyValue(v: unknown): boolean {
+  if (v === undefined || v === null || v === '' || v === false || v === 0) return true;
+  if (typeof v !== 'object') return false;
+  return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
 }
+
+/**
+ * An object built field by field with Go's omitempty: fields keep the order they are set in,
+ * empty ones are never added (no intermediate object to filter, on every request).
+ */
+class Fields {
+  readonly out: Record<string, unknown> = {};
+  set(key: string, value: unknown): this {
+    if (!isEmptyValue(value)) this.out[key] = value;
+    return this;
+  }
+}
+
+/** Entries of the same token and accessor repeat request after request: their HMACs are kept. */
+const MEMO_LIMIT = 1024;
+
+function memoized(hash: Hasher): Hasher {
+  const memo = new Map<string, string>();
+  return (value) => {
+    let digest = memo.get(value);
+    if (digest === undefined) {
+      digest = hash(value);
+      if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+      memo.set(value, digest);
+    }
+    return digest;
+  };
+}
+
+/** The last instant formatted, and its text: requests in the same millisecond share it. */
+let lastTime = NaN;
+let lastText = '';
 
 /** Go's time.Format(RFC3339Nano) in UTC: trailing zeros of the fraction dropped. */
 export function rfc3339Nano(date: Date): string {
-  return date.toISOString().replace(/\.?0+Z$/, 'Z');
+  const ms = date.getTime();
+  if (ms !== lastTime) {
+    lastText = date.toISOString().replace(/\.?0+Z$/, 'Z');
+    lastTime = ms;
+  }
+  return lastText;
 }
 
 function mountClass(req: LogicalRequest): string {
@@ -48,8 +80,10 @@ function mountClass(req: LogicalRequest): string {
 
 export function createEntryFormatter(hash: Hasher, options: FormatOptions) {
   const raw = options.logRaw;
-  const token = (v: string | undefined): string | undefined => (v && !raw ? hash(v) : v);
-  const accessor = (v: string | undefined): string | undefined => (v && !raw && options.hmacAccessor ? hash(v) : v);
+  // Tokens and accessors only: data values are hashed afresh (secrets are not kept here).
+  const hashId = memoized(hash);
+  const token = (v: string | undefined): string | undefined => (v && !raw ? hashId(v) : v);
+  const accessor = (v: string | undefined): string | undefined => (v && !raw && options.hmacAccessor ? hashId(v) : v);
   const data = (d: Record<string, unknown> | null | undefined, skip: ReadonlySet<string> | undefined) => {
     if (!d) return undefined;
     return raw ? d : (hashValue(d, hash, skip ?? NO_KEYS) as Record<string, unknown>);
@@ -58,52 +92,52 @@ export function createEntryFormatter(hash: Hasher, options: FormatOptions) {
   function authOf(req: LogicalRequest): Record<string, unknown> {
     const c = req.caller;
     if (!c) return {};
-    return omitEmpty({
-      client_token: token(req.clientToken),
-      accessor: accessor(c.tokenAccessor),
-      display_name: c.displayName,
-      policies: c.policies,
-      token_policies: c.policies,
-      metadata: c.metadata,
-      entity_id: c.entityId,
-      token_type: c.tokenType,
-    });
+    return new Fields()
+      .set('client_token', token(req.clientToken))
+      .set('accessor', accessor(c.tokenAccessor))
+      .set('display_name', c.displayName)
+      .set('policies', c.policies)
+      .set('token_policies', c.policies)
+      .set('metadata', c.metadata)
+      .set('entity_id', c.entityId)
+      .set('token_type', c.tokenType)
+      .out;
   }
 
   function requestOf(input: EntryInput): Record<string, unknown> {
     const { req } = input;
-    return omitEmpty({
-      id: req.id,
-      operation: req.operation,
-      mount_point: req.mountPoint,
-      mount_type: req.mountType,
-      mount_accessor: req.mountAccessor,
-      mount_class: mountClass(req),
-      client_token: token(req.clientToken),
-      client_token_accessor: accessor(req.caller?.tokenAccessor),
-      namespace: { id: 'root' },
-      path: req.path,
-      data: data(req.data, input.nonHmacRequestKeys),
-      remote_address: req.remoteAddress,
-      remote_port: req.remotePort,
-      wrap_ttl: req.wrapTtlSeconds,
-    });
+    return new Fields()
+      .set('id', req.id)
+      .set('operation', req.operation)
+      .set('mount_point', req.mountPoint)
+      .set('mount_type', req.mountType)
+      .set('mount_accessor', req.mountAccessor)
+      .set('mount_class', mountClass(req))
+      .set('client_token', token(req.clientToken))
+      .set('client_token_accessor', accessor(req.caller?.tokenAccessor))
+      .set('namespace', { id: 'root' })
+      .set('path', req.path)
+      .set('data', data(req.data, input.nonHmacRequestKeys))
+      .set('remote_address', req.remoteAddress)
+      .set('remote_port', req.remotePort)
+      .set('wrap_ttl', req.wrapTtlSeconds)
+      .out;
   }
 
   function responseAuthOf(minted: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!minted) return undefined;
-    return omitEmpty({
-      client_token: token(minted.client_token as string | undefined),
-      accessor: accessor(minted.accessor as string | undefined),
-      display_name: minted.display_name,
-      policies: minted.policies,
-      token_policies: minted.token_policies,
-      metadata: minted.metadata,
-      num_uses: minted.num_uses,
-      entity_id: minted.entity_id,
-      token_type: minted.token_type,
-      token_ttl: minted.lease_duration,
-    });
+    return new Fields()
+      .set('client_token', token(minted.client_token as string | undefined))
+      .set('accessor', accessor(minted.accessor as string | undefined))
+      .set('display_name', minted.display_name)
+      .set('policies', minted.policies)
+      .set('token_policies', minted.token_policies)
+      .set('metadata', minted.metadata)
+      .set('num_uses', minted.num_uses)
+      .set('entity_id', minted.entity_id)
+      .set('token_type', minted.token_type)
+      .set('token_ttl', minted.lease_duration)
+      .out;
   }
 
   function responseDataOf(input: EntryInput): Record<string, unknown> | undefined {
@@ -129,45 +163,45 @@ export function createEntryFormatter(hash: Hasher, options: FormatOptions) {
   function responseOf(input: EntryInput): Record<string, unknown> {
     const { req, response } = input;
     const wrap = response?.wrapInfo;
-    return omitEmpty({
-      auth: responseAuthOf(response?.mintedAuth),
-      mount_point: req.mountPoint,
-      mount_type: req.mountType,
-      mount_accessor: req.mountAccessor,
-      mount_class: mountClass(req),
-      secret: response?.leaseId ? { lease_id: response.leaseId } : undefined,
-      data: responseDataOf(input),
-      warnings: response?.warnings,
-      wrap_info: wrap && omitEmpty({
-        ttl: wrap.ttl,
-        token: token(wrap.token),
-        accessor: accessor(wrap.accessor),
-        creation_time: wrap.creation_time,
-        creation_path: wrap.creation_path,
-        wrapped_accessor: accessor(wrap.wrapped_accessor),
-      }),
-    });
+    return new Fields()
+      .set('auth', responseAuthOf(response?.mintedAuth))
+      .set('mount_point', req.mountPoint)
+      .set('mount_type', req.mountType)
+      .set('mount_accessor', req.mountAccessor)
+      .set('mount_class', mountClass(req))
+      .set('secret', response?.leaseId ? { lease_id: response.leaseId } : undefined)
+      .set('data', responseDataOf(input))
+      .set('warnings', response?.warnings)
+      .set('wrap_info', wrap && new Fields()
+        .set('ttl', wrap.ttl)
+        .set('token', token(wrap.token))
+        .set('accessor', accessor(wrap.accessor))
+        .set('creation_time', wrap.creation_time)
+        .set('creation_path', wrap.creation_path)
+        .set('wrapped_accessor', accessor(wrap.wrapped_accessor))
+        .out)
+      .out;
   }
 
   return {
     request(input: EntryInput): Record<string, unknown> {
-      return omitEmpty({
-        time: input.time,
-        type: 'request',
-        auth: authOf(input.req),
-        request: requestOf(input),
-        error: input.error?.message,
-      });
+      return new Fields()
+        .set('time', input.time)
+        .set('type', 'request')
+        .set('auth', authOf(input.req))
+        .set('request', requestOf(input))
+        .set('error', input.error?.message)
+        .out;
     },
     response(input: EntryInput): Record<string, unknown> {
-      return omitEmpty({
-        time: input.time,
-        type: 'response',
-        auth: authOf(input.req),
-        request: requestOf(input),
-        response: responseOf(input),
-        error: input.error?.message,
-      });
+      return new Fields()
+        .set('time', input.time)
+        .set('type', 'response')
+        .set('auth', authOf(input.req))
+        .set('request', requestOf(input))
+        .set('response', responseOf(input))
+        .set('error', input.error?.message)
+        .out;
     },
   };
 }

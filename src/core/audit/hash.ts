@@ -4,14 +4,19 @@
  * replaced (keys, numbers, booleans and nulls pass through), except under keys the mount lists
  * in `audit_non_hmac_request_keys` / `audit_non_hmac_response_keys`.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 
 export const HMAC_PREFIX = 'hmac-sha256:';
 
 export type Hasher = (value: string) => string;
 
 export function createHasher(salt: Uint8Array): Hasher {
-  return (value) => HMAC_PREFIX + createHmac('sha256', salt).update(value, 'utf8').digest('hex');
+  // One key object for every HMAC (not a key import per call).
+  const key = createSecretKey(salt);
+  const hmac = (value: string) => HMAC_PREFIX + createHmac('sha256', key).update(value, 'utf8').digest('hex');
+  // Empty strings are common in data (unset fields): their HMAC is computed once.
+  const empty = hmac('');
+  return (value) => (value === '' ? empty : hmac(value));
 }
 
 /** A deep copy of `value` with every string replaced by its HMAC. */
