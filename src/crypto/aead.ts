@@ -3,8 +3,9 @@
  * `aeadSeal` picks the nonce itself so no caller can reuse one; `aeadOpen` fails with one
  * generic IntegrityError whatever went wrong (wrong key, flipped byte, wrong AAD, truncation).
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { ArcaError, IntegrityError } from '../errors.js';
+import { pooledRandomBytes } from './random-pool.js';
 
 export const AES_256_KEY_LENGTH = 32;
 export const GCM_NONCE_LENGTH = 12;
@@ -22,12 +23,12 @@ function checkKey(key: Uint8Array): void {
   }
 }
 
-/** Encrypts with a fresh random nonce (from `nonceSource`, default the system CSPRNG). */
+/** Encrypts with a fresh random nonce (from `nonceSource`, default the system CSPRNG through its pool). */
 export function aeadSeal(
   key: Uint8Array,
   plaintext: Uint8Array,
   aad?: Uint8Array,
-  nonceSource: (n: number) => Buffer = randomBytes,
+  nonceSource: (n: number) => Buffer = pooledRandomBytes,
 ): AeadSealed {
   checkKey(key);
   const nonce = nonceSource(GCM_NONCE_LENGTH);

@@ -1,19 +1,11 @@
 /** Lease ids: `<request path>/<24 base62 characters>`, as Vault builds them. */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { randomBase62 as base62 } from '../../crypto/random-pool.js';
 
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 export const LEASE_RANDOM_LENGTH = 24;
 
 export function randomBase62(length = LEASE_RANDOM_LENGTH): string {
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte >= 248) continue; // 248 = 62 * 4: reject to stay uniform
-      out += BASE62[byte % 62];
-      if (out.length === length) break;
-    }
-  }
-  return out;
+  return base62(length);
 }
 
 export function leaseIdFor(requestPath: string, random: string): string {

@@ -1,13 +1,7 @@
 /** Token and accessor identifiers: random base62, Vault's prefixes. */
-import { randomInt } from 'node:crypto';
+import { randomBase62 } from '../../crypto/random-pool.js';
 
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-export function randomBase62(length: number): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += BASE62[randomInt(62)];
-  return out;
-}
+export { randomBase62 };
 
 export const SERVICE_TOKEN_PREFIX = 'hvs.';
 export const BATCH_TOKEN_PREFIX = 'hvb.';

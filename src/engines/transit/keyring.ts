@@ -14,10 +14,11 @@
  */
 import {
   constants, createCipheriv, createDecipheriv, createHash, createHmac, privateDecrypt, privateEncrypt,
-  publicDecrypt, publicEncrypt, randomBytes, sign as cryptoSign, timingSafeEqual, verify as cryptoVerify, type KeyObject,
+  publicDecrypt, publicEncrypt, sign as cryptoSign, timingSafeEqual, verify as cryptoVerify, type KeyObject,
 } from 'node:crypto';
 import { InvalidRequest } from '../../errors.js';
 import { hkdfSha256 } from '../../crypto/hkdf.js';
+import { pooledRandomBytes } from '../../crypto/random-pool.js';
 import { decodeBase64, decodeBase64Url, formatVersioned, parseVersioned } from './ciphertext.js';
 import { ed25519FromSeed, MATERIAL_OPS, type Material, type RandomSource } from './key-material.js';
 import {
@@ -286,7 +287,7 @@ export function encryptValue(key: TransitKey, plaintext: Buffer, opts: EncryptOp
       payload = aeadSeal(spec, encKey, nonce, plaintext, opts.associatedData);
     } else {
       const encKey = key.derived ? deriveKeyBytes(entry.material.raw, requireContext(opts.context), encBytes) : entry.material.raw;
-      payload = aeadSeal(spec, encKey, randomBytes(spec.aead.nonceBytes), plaintext, opts.associatedData);
+      payload = aeadSeal(spec, encKey, pooledRandomBytes(spec.aead.nonceBytes), plaintext, opts.associatedData);
     }
   } else {
     try {
