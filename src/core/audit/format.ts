@@ -6,6 +6,7 @@
  */
 import type { LogicalRequest, LogicalResponse } from '../../framework/logical.js';
 import { hashValue, NO_KEYS, type Hasher } from './hash.js';
+import { makeRoom } from '../../util/evict.js';
 
 export interface FormatOptions {
   logRaw: boolean;
@@ -52,7 +53,7 @@ function memoized(hash: Hasher): Hasher {
     let digest = memo.get(value);
     if (digest === undefined) {
       digest = hash(value);
-      if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+      makeRoom(memo, MEMO_LIMIT);
       memo.set(value, digest);
     }
     return digest;

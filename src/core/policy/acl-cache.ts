@@ -8,6 +8,7 @@ import { compileAcl, type Acl } from './acl.js';
 import { ROOT_POLICY, ROOT_POLICY_NAME } from './builtin.js';
 import { normalizePolicyName } from './names.js';
 import type { PolicyStore } from './store.js';
+import { makeRoom } from '../../util/evict.js';
 import type { Policy } from './types.js';
 
 /** Distinct policy sets kept compiled; the oldest is dropped beyond this. */
@@ -61,6 +62,7 @@ export function createAclProvider(store: Pick<PolicyStore, 'get' | 'onChange'>):
     if (cached) return cached;
     const startedAt = generation;
     const pending = compile(names);
+    makeRoom(cache, CACHE_LIMIT);
     cache.set(key, pending);
     pending.then(
       () => {
@@ -70,7 +72,6 @@ export function createAclProvider(store: Pick<PolicyStore, 'get' | 'onChange'>):
         if (cache.get(key) === pending) cache.delete(key);
       },
     );
-    if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     return pending;
   }
 
@@ -88,7 +89,7 @@ export function createAclProvider(store: Pick<PolicyStore, 'get' | 'onChange'>):
       pending.then((acl) => {
         // Only an ACL compiled from the policies as they are now (no change since) is kept.
         if (generation !== startedAt) return;
-        if (compiled.size >= CACHE_LIMIT) compiled.delete(compiled.keys().next().value as string);
+        makeRoom(compiled, CACHE_LIMIT);
         compiled.set(asGiven, acl);
       }, () => {});
       return pending;

@@ -9,6 +9,7 @@ import { newAccessor, newServiceTokenId } from './ids.js';
 import { TOKEN_ENTRY_VERSION, isExpired, type TokenEntry } from './entry.js';
 import { BATCH_KEY_LENGTH, decodeBatchToken, encodeBatchToken, isBatchToken, type BatchPayload } from './batch.js';
 import { remoteAddressAllowed } from './cidr.js';
+import { makeRoom } from '../../util/evict.js';
 
 const SALT_KEY = 'salt';
 /** AES-256-GCM key that seals batch tokens; generated once, kept in the barrier. */
@@ -71,13 +72,13 @@ export function createTokenStore(deps: TokenStoreDeps) {
     const known = hashes.get(value);
     if (known) return known;
     const digest = createHmac('sha256', salt).update(value).digest('hex');
-    if (hashes.size >= CACHE_LIMIT) hashes.delete(hashes.keys().next().value as string);
+    makeRoom(hashes, CACHE_LIMIT);
     hashes.set(value, digest);
     return digest;
   }
 
   function remember(entry: TokenEntry): void {
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    makeRoom(cache, CACHE_LIMIT);
     cache.set(entry.hashedId, entry);
   }
 
