@@ -110,12 +110,21 @@ export function coerceField(name: string, spec: FieldSpec, raw: unknown): unknow
 }
 
 /** Validates and fills defaults. Unknown keys are reported back so the caller can warn. */
+/** Each field table's entries, listed once (tables are constants; this runs on every request). */
+const fieldLists = new WeakMap<Fields, Array<[string, Fields[string]]>>();
+
+function fieldList(fields: Fields): Array<[string, Fields[string]]> {
+  let list = fieldLists.get(fields);
+  if (!list) fieldLists.set(fields, list = Object.entries(fields));
+  return list;
+}
+
 export function parseFields<F extends Fields>(
   fields: F,
   input: Record<string, unknown>,
 ): { data: FieldData<F>; unknown: string[] } {
   const data: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(fields)) {
+  for (const [name, spec] of fieldList(fields)) {
     const raw = input[name];
     if (raw === undefined || raw === null) {
       if (spec.required) throw new InvalidRequest(`missing required field "${name}"`);
@@ -126,6 +135,7 @@ export function parseFields<F extends Fields>(
     }
     data[name] = coerceField(name, spec, raw);
   }
-  const unknown = Object.keys(input).filter((k) => !(k in fields));
+  const unknown: string[] = [];
+  for (const k in input) if (!(k in fields) && Object.hasOwn(input, k)) unknown.push(k);
   return { data: data as FieldData<F>, unknown };
 }
