@@ -72,7 +72,8 @@ function mediaType(contentType: string | undefined): string {
   return contentType ? contentType.split(';')[0]!.trim().toLowerCase() : '';
 }
 
-export function toIncomingRequest(req: IncomingMessage, query: URLSearchParams, path: string, body: Buffer, remoteAddress: string): IncomingRequest {
+/** `forwardedChain`: the client certificate chain a standby vouched for (verified by the caller). */
+export function toIncomingRequest(req: IncomingMessage, query: URLSearchParams, path: string, body: Buffer, remoteAddress: string, forwardedChain?: Buffer[]): IncomingRequest {
   const contentType = req.headers['content-type'];
   let operation = operationFor(req.method ?? 'GET', query, contentType);
   const data: Record<string, unknown> = {};
@@ -95,7 +96,7 @@ export function toIncomingRequest(req: IncomingMessage, query: URLSearchParams, 
     headers: stringHeaders(req),
     remoteAddress,
     remotePort: req.socket.remotePort,
-    peerCertificate: peerCertificates(req.socket),
+    peerCertificate: forwardedChain ?? peerCertificates(req.socket),
     rawBody: body,
   };
 }

@@ -9,6 +9,7 @@ import type { IncomingRequest, Pipeline } from '../core/request/pipeline.js';
 import { canonicalRequestPath } from '../core/policy/path.js';
 import { declaredEmptyBody, readBody, parseJsonObject } from './body.js';
 import { clientToken, toIncomingRequest } from './incoming.js';
+import { FORWARDED_CERT_HEADER, verifiedForwardedCerts } from './forwarded-client-cert.js';
 import { envelope, isEmpty } from './envelope.js';
 import { sendEmpty, sendError, sendJson } from './respond.js';
 import { sealRoutes } from './raw/seal.js';
@@ -31,6 +32,8 @@ export interface ApiHandlerDeps {
   maxRequestDurationSeconds?: number;
   /** HA: how a standby hands requests to the active node. */
   forwarder?: Forwarder;
+  /** HA: the key standbys sign forwarded client certificates with (a forwarded chain is checked against it). */
+  forwardingKey?: () => Promise<Buffer | undefined>;
   /** HA: which requests a standby may serve itself, once caught up with the active's writes. */
   standbyReads?: { route(operation: string, path: string): 'local' | 'forward' | 'local-only'; catchUp(): Promise<boolean> };
   onStandbyRequest?: (served: 'local' | 'forwarded') => void;
@@ -79,7 +82,10 @@ export function createApiHandler(deps: ApiHandlerDeps) {
       return;
     }
     const requestBody = declaredEmptyBody(req) ?? await body();
-    await answer(res, toIncomingRequest(req, params, path, requestBody, clientAddress(req, deps.xForwardedFor)));
+    const forwardedChain = req.headers[FORWARDED_CERT_HEADER] !== undefined && deps.forwardingKey
+      ? verifiedForwardedCerts(await deps.forwardingKey(), req)
+      : undefined;
+    await answer(res, toIncomingRequest(req, params, path, requestBody, clientAddress(req, deps.xForwardedFor), forwardedChain));
   }
 
   /**

@@ -48,6 +48,7 @@ import { createKeymgmtBackend } from '../engines/keymgmt/index.js';
 import { createSshBackend } from '../engines/ssh/index.js';
 import { createTotpBackend } from '../engines/totp/index.js';
 import { setupHa } from './ha.js';
+import { createForwardingKey } from '../core/ha/forwarding-key.js';
 import { createInFlightTracker } from './in-flight.js';
 import { servesStandbyReads } from './standby-reads.js';
 import { createForwarder } from '../http/forward.js';
@@ -119,6 +120,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
   });
   const identity = wireIdentity({ storage: barrier.view('sys/identity/'), acl, mounts, apiAddr: () => config.apiAddr ?? boundAddress });
   const lockouts = createLockoutTracker({ storage: barrier.view(LOCKED_USERS_PREFIX) });
+  const forwardingKey = createForwardingKey({ barrier, randomBytes });
   const mountSubsystem: Subsystem = {
     name: 'mounts',
     load: () => mounts.load(defaultMounts()),
@@ -142,7 +144,7 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     barrier,
     seal,
     tokens,
-    subsystems: [policies, mountSubsystem, auditSubsystem, expiration, lockouts, lifecycleCounter(metrics), identity.subsystem],
+    subsystems: [policies, mountSubsystem, auditSubsystem, expiration, lockouts, forwardingKey, lifecycleCounter(metrics), identity.subsystem],
     randomBytes,
     storageType: config.storage.type,
     clusterName: config.clusterName,
@@ -203,7 +205,8 @@ export async function composeServer(config: ServerConfig, options: ComposeOption
     core, pipeline, maxRequestSize, xForwardedFor: config.listeners[0]?.xForwardedFor,
     maxRequestDurationSeconds: config.listeners[0]?.maxRequestDurationSeconds, log: (m) => logger.log('error', m),
     services: { standby: () => core.standby, leader: ha && (() => ha.leaderStatus()) },
-    forwarder: ha && createForwarder(() => ha.activeAddress()),
+    forwarder: ha && createForwarder(() => ha.activeAddress(), () => forwardingKey.get()),
+    forwardingKey: () => forwardingKey.get(),
     standbyReads: ha?.standbyReads,
     onStandbyRequest: (served) => metrics.standbyRequests.inc({ served }),
     rawRoutes: [ceremonyRoutes({
