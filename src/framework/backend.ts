@@ -43,12 +43,16 @@ export interface Dispatcher {
   backend: Backend;
 }
 
+/** The field table of a path that declares none (one object: parseFields keeps per-table state). */
+const NO_FIELDS: Fields = Object.freeze({});
+
 export function createDispatcher(backend: Backend): Dispatcher {
   const compiled: CompiledPath[] = backend.paths.map((def) => ({ def, pattern: compilePattern(def.pattern) }));
 
   function route(relativePath: string): { path: CompiledPath; captures: Record<string, string> } | undefined {
     let best: { path: CompiledPath; captures: Record<string, string> } | undefined;
     for (const candidate of compiled) {
+      if (!relativePath.startsWith(candidate.pattern.literalPrefix)) continue;
       const captures = matchPattern(candidate.pattern, relativePath);
       if (!captures) continue;
       if (!best || candidate.pattern.literalSegments > best.path.pattern.literalSegments) {
@@ -69,7 +73,7 @@ export function createDispatcher(backend: Backend): Dispatcher {
     async exists(req) {
       const found = route(req.mountRelativePath);
       if (!found?.path.def.existenceCheck) return undefined;
-      const { data } = parseFields(found.path.def.fields ?? ({} as Fields), fieldInput(req, found.captures));
+      const { data } = parseFields(found.path.def.fields ?? NO_FIELDS, fieldInput(req, found.captures));
       return found.path.def.existenceCheck(req, data);
     },
 
@@ -83,7 +87,7 @@ export function createDispatcher(backend: Backend): Dispatcher {
       const op = req.operation === 'header' ? 'read' : req.operation;
       const handler = def.operations[op] ?? (op === 'create' ? def.operations.update : undefined);
       if (!handler) throw new UnsupportedOperation();
-      const fields = def.fields ?? ({} as Fields);
+      const fields = def.fields ?? NO_FIELDS;
       const { data, unknown } = parseFields(fields, fieldInput(req, found.captures));
       const response = (await handler(req, data)) ?? {};
       if (unknown.length > 0 && !def.arbitraryData && op !== 'read' && op !== 'list' && op !== 'delete') {

@@ -11,17 +11,21 @@ export interface CompiledPattern {
   regex: RegExp;
   captures: string[];
   literalSegments: number;
+  /** The literal text every match starts with (the segments before the first capture): a cheap pre-check. */
+  literalPrefix: string;
 }
 
 export function compilePattern(source: string): CompiledPattern {
   const captures: string[] = [];
   let literalSegments = 0;
   let regex = '';
+  const leading: string[] = [];
   const segments = source === '' ? [] : source.split('/');
   segments.forEach((segment, index) => {
     const slash = index === 0 ? '' : '/';
     const capture = /^:([a-z_][a-z0-9_]*)([?*]?)$/i.exec(segment);
     if (!capture) {
+      if (captures.length === 0) leading.push(segment);
       literalSegments++;
       regex += slash + segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       return;
@@ -32,7 +36,7 @@ export function compilePattern(source: string): CompiledPattern {
     else if (modifier === '*') regex += `${slash}(?<${name}>.+)`;
     else regex += `${slash}(?<${name}>[^/]+)`;
   });
-  return { source, regex: new RegExp(`^${regex}$`), captures, literalSegments };
+  return { source, regex: new RegExp(`^${regex}$`), captures, literalSegments, literalPrefix: leading.join('/') };
 }
 
 export function matchPattern(pattern: CompiledPattern, path: string): Record<string, string> | undefined {

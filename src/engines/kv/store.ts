@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { BarrierStorage } from '../../barrier/types.js';
 import { StorageError } from '../../errors.js';
+import { makeRoom } from '../../util/evict.js';
 import { KV_ENTRY_VERSION, defaultConfig, type KeyMetadata, type KvConfig } from './versions.js';
 
 export interface VersionEntry {
@@ -46,8 +47,18 @@ export function decodeEntry<T extends { v: number }>(raw: Buffer, what: string):
   return parsed as T;
 }
 
+/** Recently used keys' hashes (paths, not secrets): a hot key is not re-hashed on every read. */
+const KEY_HASHES_KEPT = 4096;
+const keyHashes = new Map<string, string>();
+
 function keyHash(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  let hash = keyHashes.get(key);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(key, 'utf8').digest('hex');
+    makeRoom(keyHashes, KEY_HASHES_KEPT);
+    keyHashes.set(key, hash);
+  }
+  return hash;
 }
 
 export function createVersionedStore(storage: BarrierStorage, root: string) {
