@@ -109,7 +109,6 @@ export function coerceField(name: string, spec: FieldSpec, raw: unknown): unknow
   }
 }
 
-/** Validates and fills defaults. Unknown keys are reported back so the caller can warn. */
 /** Each field table's entries, listed once (tables are constants; this runs on every request). */
 const fieldLists = new WeakMap<Fields, Array<[string, Fields[string]]>>();
 
@@ -119,13 +118,23 @@ function fieldList(fields: Fields): Array<[string, Fields[string]]> {
   return list;
 }
 
+/** Validates and fills defaults. Unknown keys are reported back so the caller can warn. */
 export function parseFields<F extends Fields>(
   fields: F,
   input: Record<string, unknown>,
 ): { data: FieldData<F>; unknown: string[] } {
+  // The caller's values by name, from the input's own keys (a few): looking every field up in
+  // the input instead costs a slow property miss for each field the caller left out.
+  const given = new Map<string, unknown>();
+  const unknown: string[] = [];
+  for (const k in input) {
+    if (!Object.hasOwn(input, k)) continue;
+    given.set(k, input[k]);
+    if (!(k in fields)) unknown.push(k);
+  }
   const data: Record<string, unknown> = {};
   for (const [name, spec] of fieldList(fields)) {
-    const raw = input[name];
+    const raw = given.get(name);
     if (raw === undefined || raw === null) {
       if (spec.required) throw new InvalidRequest(`missing required field "${name}"`);
       if (spec.default !== undefined) {
@@ -135,7 +144,5 @@ export function parseFields<F extends Fields>(
     }
     data[name] = coerceField(name, spec, raw);
   }
-  const unknown: string[] = [];
-  for (const k in input) if (!(k in fields) && Object.hasOwn(input, k)) unknown.push(k);
   return { data: data as FieldData<F>, unknown };
 }
