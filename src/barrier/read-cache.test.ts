@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createInmemStorage } from '../storage/inmem.js';
 import { SealedError } from '../errors.js';
 import { createAesGcmBarrier } from './aes-gcm-barrier.js';
@@ -91,4 +93,33 @@ test('bookkeeping is kept only for keys with operations in flight (no growth wit
   await Promise.all(Array.from({ length: 500 }, (_, i) => cached.put(`many/${i}`, Buffer.from(String(i)))));
   await Promise.all(Array.from({ length: 500 }, (_, i) => cached.get(`many/${i}`)));
   assert.equal(cached.cacheStats().tracked, 0);
+});
+
+/** A full collection (the test runner does not pass --expose-gc). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+test('the memory the cache holds stays near its byte budget with many distinct keys', async () => {
+  const { barrier } = await unsealedBarrier();
+  // Values made on read (nothing is kept in storage), among other small allocations from Node's
+  // shared Buffer pool, as in a server (request bodies, encodings): a cached pool slice pins them.
+  let transient: Buffer[] = [];
+  const generated = withGet(barrier, async (k) => {
+    transient.push(Buffer.from(`request for ${k} `.repeat(60)));
+    if (transient.length > 8) transient = [];
+    return Buffer.from(JSON.stringify({ data: { value: 'x'.repeat(150) }, key: k }));
+  });
+  const maxBytes = 4 * 1024 * 1024;
+  const cached = withReadCache(generated, { maxBytes });
+  collectGarbage();
+  const before = process.memoryUsage();
+  for (let i = 0; i < 40_000; i++) await cached.get(`logical/mount/data/key-${i}`);
+  transient = [];
+  collectGarbage();
+  const after = process.memoryUsage();
+  const held = (after.heapUsed - before.heapUsed) + (after.arrayBuffers - before.arrayBuffers);
+  assert.ok(cached.cacheStats().bytes <= maxBytes);
+  assert.ok(held < 2 * maxBytes, `the cache holds ${(held / 1048576).toFixed(1)} MiB for a ${maxBytes / 1048576} MiB budget`);
 });

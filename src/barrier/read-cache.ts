@@ -7,6 +7,11 @@
  * write starts and when it ends, and a read only fills the cache if no write was in flight and
  * the generation it started with is still current. A write refreshes the entry only when no
  * other write to the key overlapped it; otherwise the entry is simply dropped.
+ *
+ * The byte budget counts what an entry really holds: its key, its value and a fixed overhead per
+ * entry (the map slot, the Buffer and its backing store). Cached values are copied into memory of
+ * their own: a small Buffer.from() is a slice of Node's shared 8 KiB pool, and a cached slice
+ * keeps its whole slab alive (a "16 MiB" cache held ~90 MB after 100,000 distinct KV writes).
  */
 import type { BarrierStorage, SecurityBarrier } from './types.js';
 
@@ -19,6 +24,16 @@ export interface ReadCacheOptions {
 
 export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
 
+/** Memory per entry besides key and value (measured: ~600 bytes of RSS per unpooled Buffer entry). */
+export const ENTRY_OVERHEAD_BYTES = 512;
+
+/** A copy that owns its memory (never a slice of the shared pool). */
+function ownCopy(value: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(value.length);
+  value.copy(copy);
+  return copy;
+}
+
 export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOptions = {}): SecurityBarrier & { invalidate(key: string): void; cacheStats(): { entries: number; bytes: number; tracked: number } } {
   const maxBytes = options.maxBytes ?? DEFAULT_CACHE_BYTES;
   const maxEntryBytes = options.maxEntryBytes ?? 64 * 1024;
@@ -27,14 +42,15 @@ export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOption
   const pending = new Map<string, { reads: number; writes: number; generation: number }>();
   let bytes = 0;
 
-  function size(value: Buffer | null | undefined): number {
-    return value ? value.length + 64 : 64;
+  function size(key: string, value: Buffer | null | undefined): number {
+    return key.length + (value ? value.length : 0) + ENTRY_OVERHEAD_BYTES;
   }
 
   function drop(key: string): void {
     const old = cache.get(key);
     if (old === undefined && !cache.has(key)) return;
-    bytes -= size(old);
+    bytes -= size(key, old);
+    old?.fill(0);
     cache.delete(key);
   }
 
@@ -42,7 +58,7 @@ export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOption
     if (value && value.length > maxEntryBytes) return;
     drop(key);
     cache.set(key, value);
-    bytes += size(value);
+    bytes += size(key, value);
     if (bytes > maxBytes) {
       // Down to 7/8 of the budget through one iterator (see util/evict.ts for why not one by one).
       const target = maxBytes - (maxBytes >> 3);
@@ -120,12 +136,12 @@ export function withReadCache(barrier: SecurityBarrier, options: ReadCacheOption
       } finally {
         entry.reads--;
       }
-      if (entry.writes === 0 && entry.generation === started) remember(key, value ? Buffer.from(value) : null);
+      if (entry.writes === 0 && entry.generation === started) remember(key, value ? ownCopy(value) : null);
       untrack(key, entry);
       return value;
     },
 
-    put: (key, value) => write(key, () => barrier.put(key, value), Buffer.from(value)),
+    put: (key, value) => write(key, () => barrier.put(key, value), ownCopy(value)),
     delete: (key) => write(key, () => barrier.delete(key), null),
 
     list: (prefix) => barrier.list(prefix),
