@@ -26,6 +26,9 @@ export interface ScaleFigures {
     rssBeforeMb: number;
     rssAfterMb: number;
     rssAddedMb: number;
+    /** RSS at 10 % of the writes: growth after it is what the data holds, not warm-up (heap sizing). */
+    rssAfterWarmupMb?: number;
+    rssAddedAfterWarmupMb?: number;
     /** RSS added scaled to 1,000,000 entries (linear). */
     rssAddedPerMillionMb: number;
     randomReads: LoopResult;
@@ -99,10 +102,12 @@ export async function measureScale(sizes: ScaleSizes, log: (line: string) => voi
 
     // KV entries.
     const kvRssBefore = mb(proc.pid);
+    let kvRssWarm: number | undefined;
+    const kvProgress = progress('kv writes', sizes.kvEntries);
     const write = await runClientLoop({
       baseUrl: proc.url, concurrency: sizes.concurrency, total: sizes.kvEntries,
       request: (i) => ({ method: 'POST', path: `/v1/scale/data/k${i}`, headers, body: value }),
-      progress: progress('kv writes', sizes.kvEntries),
+      progress: { every: kvProgress.every, report: (n) => { kvRssWarm ??= mb(proc.pid); kvProgress.report(n); } },
     });
     await sleep(500);
     const kvRssAfter = mb(proc.pid);
@@ -139,6 +144,7 @@ export async function measureScale(sizes: ScaleSizes, log: (line: string) => voi
       sizes,
       kv: {
         write, dbBytes: kvDb, rssBeforeMb: kvRssBefore, rssAfterMb: kvRssAfter, rssAddedMb: kvRssAfter - kvRssBefore,
+        rssAfterWarmupMb: kvRssWarm, rssAddedAfterWarmupMb: kvRssWarm === undefined ? undefined : kvRssAfter - kvRssWarm,
         rssAddedPerMillionMb: ((kvRssAfter - kvRssBefore) * 1_000_000) / sizes.kvEntries, randomReads,
       },
       leases: {
