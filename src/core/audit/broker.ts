@@ -106,7 +106,7 @@ export function createAuditBroker(deps: AuditBrokerDeps) {
       nonHmacRequestKeys: keys?.request?.length ? new Set(keys.request) : undefined,
       nonHmacResponseKeys: keys?.response?.length ? new Set(keys.response) : undefined,
     };
-    const line = (d: LiveDevice) => d.prefix + JSON.stringify(kind === 'request' ? d.format.request(full) : d.format.response(full)) + '\n';
+    const line = (d: LiveDevice) => d.prefix + (kind === 'request' ? d.format.requestJson(full) : d.format.responseJson(full)) + '\n';
     const failed = (d: LiveDevice, reason: unknown) => {
       const name = d.entry.path;
       deps.onWriteFailure?.(name, kind);

@@ -100,3 +100,30 @@ test('the same token is hashed once however often it appears; data values are ha
   assert.equal(calls.filter((v) => v === 'acc').length, 1);
   assert.equal(calls.filter((v) => v === 'secret').length, 3);
 });
+
+test('the JSON lines are exactly JSON.stringify of the entries, with the request part reused only when unchanged', () => {
+  const f = createEntryFormatter(hash, options);
+  const response = { data: { v: 's', n: 0, e: '' }, warnings: ['w'], mintedAuth: { client_token: 'hvs.c', accessor: 'a', lease_duration: 5 } };
+  const cases: Array<{ req: LogicalRequest; error?: Error }> = [
+    { req: request({ operation: 'read', data: {} }) },
+    { req: request({ operation: 'read', data: {}, caller: undefined, clientToken: '' }) },
+    { req: request() },
+    { req: request({ operation: 'read', data: {} }), error: new Error('denied "x"') },
+  ];
+  for (const { req, error } of cases) {
+    const first = { req, time: '2024-01-02T03:04:05Z', error };
+    assert.equal(f.requestJson(first), JSON.stringify(f.request(first)));
+    const second = { req, response, time: '2024-01-02T03:04:06Z', error };
+    assert.equal(f.responseJson(second), JSON.stringify(f.response(second)));
+    assert.equal(f.responseJson({ req, time: 'T' }), JSON.stringify(f.response({ req, time: 'T' })), 'no response, no request entry before');
+  }
+  // A request whose caller or data changed after its request entry is formatted afresh.
+  const req = request({ operation: 'read', data: {} });
+  f.requestJson({ req, time: 'T' });
+  req.caller = { ...req.caller!, displayName: 'changed' };
+  assert.match(f.responseJson({ req, response, time: 'T' }), /"display_name":"changed"/);
+  const other = request({ operation: 'read', data: {} });
+  f.requestJson({ req: other, time: 'T' });
+  other.data.added = 'x';
+  assert.match(f.responseJson({ req: other, response, time: 'T' }), /"data":\{"added":"H\(x\)"\}/);
+});

@@ -184,6 +184,36 @@ export function createEntryFormatter(hash: Hasher, options: FormatOptions) {
       .out;
   }
 
+  /** A field's JSON, or undefined when omitempty leaves it out. */
+  const json = (value: unknown): string | undefined => (isEmptyValue(value) ? undefined : JSON.stringify(value));
+
+  /**
+   * The `auth` and `request` JSON of a request entry, kept for the response entry of the same
+   * request when its data is empty (reads): nothing it depends on changes between the two.
+   */
+  interface RequestParts { caller: unknown; data: unknown; operation: string; auth?: string; request?: string }
+  const written = new WeakMap<LogicalRequest, RequestParts>();
+
+  function requestParts(input: EntryInput): RequestParts {
+    const { req } = input;
+    return { caller: req.caller, data: req.data, operation: req.operation, auth: json(authOf(req)), request: json(requestOf(input)) };
+  }
+
+  /** The top-level object as JSON.stringify(omitempty(...)) writes it, from fields already in JSON. */
+  function entryJson(input: EntryInput, type: string, parts: RequestParts, response?: string): string {
+    let out = '{';
+    if (input.time) out += `"time":${JSON.stringify(input.time)},`;
+    out += `"type":"${type}"`;
+    if (parts.auth !== undefined) out += `,"auth":${parts.auth}`;
+    if (parts.request !== undefined) out += `,"request":${parts.request}`;
+    if (response !== undefined) out += `,"response":${response}`;
+    const error = input.error?.message;
+    if (error) out += `,"error":${JSON.stringify(error)}`;
+    return out + '}';
+  }
+
+  const noKeys = (data: unknown) => data !== null && typeof data === 'object' && isEmptyValue(data);
+
   return {
     request(input: EntryInput): Record<string, unknown> {
       return new Fields()
@@ -203,6 +233,21 @@ export function createEntryFormatter(hash: Hasher, options: FormatOptions) {
         .set('response', responseOf(input))
         .set('error', input.error?.message)
         .out;
+    },
+    /** JSON.stringify(request(input)), keeping the request's parts for its response entry. */
+    requestJson(input: EntryInput): string {
+      const parts = requestParts(input);
+      if (noKeys(input.req.data)) written.set(input.req, parts);
+      return entryJson(input, 'request', parts);
+    },
+    /** JSON.stringify(response(input)), reusing the request entry's parts when they still hold. */
+    responseJson(input: EntryInput): string {
+      const { req } = input;
+      const kept = written.get(req);
+      written.delete(req);
+      const reusable = kept !== undefined && kept.caller === req.caller && kept.data === req.data
+        && kept.operation === req.operation && noKeys(req.data);
+      return entryJson(input, 'response', reusable ? kept : requestParts(input), json(responseOf(input)));
     },
   };
 }
