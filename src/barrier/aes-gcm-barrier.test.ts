@@ -297,3 +297,38 @@ test('works over storage without transactions', async () => {
   await again.unseal(rootKey);
   assert.equal((await again.get('a'))?.toString(), '1');
 });
+
+test('reload picks up another node’s rotation with no sealed moment; the old keyring is zeroed after', async () => {
+  const { barrier, storage } = await ready();
+  await barrier.put('before', Buffer.from('1'));
+  const other = createAesGcmBarrier(storage);
+  await other.unseal(rootKey);
+  await other.rotate();
+  await other.put('after', Buffer.from('2'));
+  await assert.rejects(barrier.get('after'), IntegrityError, 'term 2 is unknown before the reload');
+
+  const old = keyringOf(barrier)!;
+  const reloading = barrier.reload();
+  // Meanwhile the barrier stays unsealed and serves reads with the keyring being replaced.
+  assert.equal(barrier.sealed, false);
+  assert.equal((await barrier.get('before'))?.toString(), '1');
+  await reloading;
+  assert.equal(barrier.sealed, false);
+  assert.equal(barrier.keyStatus().term, 2);
+  assert.equal((await barrier.get('after'))?.toString(), '2');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(old.rootKey, Buffer.alloc(32));
+});
+
+test('reload: a seal meanwhile stands; a failed reload leaves the barrier sealed', async () => {
+  const { barrier, storage } = await ready();
+  const reloading = barrier.reload();
+  barrier.seal();
+  await reloading;
+  assert.equal(barrier.sealed, true);
+
+  await barrier.unseal(rootKey);
+  await storage.delete('core/keyring');
+  await assert.rejects(barrier.reload(), NotInitialized);
+  assert.equal(barrier.sealed, true);
+});

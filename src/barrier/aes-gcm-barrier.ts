@@ -114,6 +114,47 @@ class AesGcmBarrier implements SecurityBarrier {
   async unseal(rootKey: Uint8Array): Promise<void> {
     checkRootKey(rootKey);
     if (this.keyring !== undefined) return;
+    const keyring = await this.readKeyring(rootKey);
+    if (this.keyring !== undefined) {
+      // a concurrent unseal won while we read storage
+      zeroKeyring(keyring);
+      return;
+    }
+    this.install(keyring);
+  }
+
+  /**
+   * Re-reads the stored keyring (another node rotated it) and swaps it in with no sealed moment
+   * in between: requests arriving meanwhile use the keyring being replaced. (An HA standby
+   * reloads whenever its view is rebuilt; a sealed moment answered its clients "Vault is
+   * sealed".) The old keyring is zeroed once operations that already hold one of its keys have
+   * used it. A failed reload leaves the barrier sealed, as before.
+   */
+  async reload(): Promise<void> {
+    const current = this.unsealedKeyring();
+    const rootKey = Buffer.from(current.rootKey);
+    try {
+      let next: Keyring;
+      try {
+        next = await this.readKeyring(rootKey);
+      } catch (err) {
+        if (this.keyring === current) this.seal();
+        throw err;
+      }
+      if (this.keyring !== current) {
+        // sealed, or replaced by another reload, while we read storage: that state stands
+        zeroKeyring(next);
+        return;
+      }
+      this.install(next);
+      setImmediate(() => zeroKeyring(current));
+    } finally {
+      rootKey.fill(0);
+    }
+  }
+
+  /** The stored keyring, opened with `rootKey` and checked to hold that root key. */
+  private async readKeyring(rootKey: Uint8Array): Promise<Keyring> {
     const blob = await this.storage.get(KEYRING_PATH);
     if (blob === undefined) throw new NotInitialized();
     const plaintext = openEntry(blob, KEYRING_PATH, (term) => (term === ROOT_KEY_TERM ? rootKey : undefined));
@@ -127,25 +168,14 @@ class AesGcmBarrier implements SecurityBarrier {
       zeroKeyring(keyring);
       throw new IntegrityError();
     }
-    if (this.keyring !== undefined) {
-      // a concurrent unseal won while we read storage
-      zeroKeyring(keyring);
-      return;
-    }
+    return keyring;
+  }
+
+  private install(keyring: Keyring): void {
     const active = activeKey(keyring);
     active.encryptions += COUNT_PERSIST_INTERVAL; // bias upward: counts lost in a crash
     this.persistedCount = active.encryptions;
     this.keyring = keyring;
-  }
-
-  async reload(): Promise<void> {
-    const rootKey = Buffer.from(this.unsealedKeyring().rootKey);
-    try {
-      this.seal();
-      await this.unseal(rootKey);
-    } finally {
-      rootKey.fill(0);
-    }
   }
 
   seal(): void {
