@@ -93,6 +93,52 @@ test('the LIST verb works like GET ?list=true, also on a kept-alive connection',
   assert.deepEqual(viaQuery.json.data.keys, ['default', 'root']);
 });
 
+/** Writes the given pieces one by one (a short pause between), as a client that splits or pipelines. */
+function rawWrites(port: number, ...pieces: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', async () => {
+      for (const piece of pieces) {
+        socket.write(piece);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      setTimeout(() => socket.end(), 300);
+    });
+    let out = '';
+    socket.on('data', (d) => { out += d.toString('latin1'); });
+    socket.on('end', () => resolve(out));
+    socket.on('error', reject);
+  });
+}
+
+test('LIST on any request of a kept-alive connection: first, again later, split across writes, pipelined after a GET', async () => {
+  const list = `LIST /v1/sys/policies/acl HTTP/1.1\r\nHost: x\r\nX-Vault-Token: ${dev.rootToken}\r\n\r\n`;
+  const health = 'GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n';
+  const answers = (reply: string) => reply.split('HTTP/1.1 ').slice(1);
+  const isList = (answer: string) => /^200 /.test(answer) && /"keys":\["default","root"\]/.test(answer);
+  const isHealth = (answer: string) => /^200 /.test(answer) && /"initialized":true/.test(answer);
+
+  const sequence = answers(await rawRequest(port(), list, health, list.replace('/acl ', '/acl?x=1 '), health));
+  assert.equal(sequence.length, 4);
+  assert.ok(isList(sequence[0]) && isHealth(sequence[1]) && isList(sequence[2]) && isHealth(sequence[3]), sequence.join('\n'));
+
+  for (const cut of [1, 2, 3, 7]) {
+    const split = answers(await rawWrites(port(), health, list.slice(0, cut), list.slice(cut)));
+    assert.equal(split.length, 2, `cut at ${cut}`);
+    assert.ok(isHealth(split[0]) && isList(split[1]), `cut at ${cut}: ${split.join('\n')}`);
+  }
+
+  const pipelined = answers(await rawWrites(port(), health + list + health));
+  assert.equal(pipelined.length, 3);
+  assert.ok(isHealth(pipelined[0]) && isList(pipelined[1]) && isHealth(pipelined[2]), pipelined.join('\n'));
+});
+
+test('a malformed request line still gets 400 and a closed connection', async () => {
+  const reply = await rawRequest(port(), 'GET /v1/sys/health HTTP/1.1\r\nHost: x\r\n\r\n', 'BR0KEN / HTTP/1.1\r\n\r\n');
+  const answers = reply.split('HTTP/1.1 ').slice(1);
+  assert.equal(answers.length, 2);
+  assert.match(answers[1], /^400 Bad Request\r\nConnection: close\r\n/);
+});
+
 test('tokens: X-Vault-Token wins over Authorization: Bearer; a non-Bearer header is ignored', async () => {
   const bearer = await dev.api.call('GET', 'sys/policies/acl?list=true', undefined, { 'X-Vault-Token': '', Authorization: `Bearer ${dev.rootToken}` });
   assert.equal(bearer.status, 200);
