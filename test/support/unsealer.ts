@@ -93,9 +93,13 @@ export async function waitForStatus(url: string, check: (s: any) => boolean): Pr
 }
 
 /** Every file of a file store: name → content. */
+/** The stored keys by name; a write's temporary file (`.<name>.<random>.tmp`, removed once linked) is not a key. */
 export function storeContents(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of readdirSync(dir).sort()) out[name] = readFileSync(join(dir, name), 'utf8');
+  for (const name of readdirSync(dir).sort()) {
+    if (/^\..+\.tmp$/.test(name)) continue;
+    out[name] = readFileSync(join(dir, name), 'utf8');
+  }
   return out;
 }
 
