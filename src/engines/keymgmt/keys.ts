@@ -22,6 +22,7 @@ export function describeKey(key: ManagedKey): Record<string, unknown> {
 
 export function keysPaths(deps: KeymgmtDeps) {
   const { store } = deps;
+  const providersOfKey = async (name: string) => ({ data: { keys: await store.providersOfKey(name) } });
   return [
     path({
       pattern: 'key/',
@@ -99,9 +100,7 @@ export function keysPaths(deps: KeymgmtDeps) {
       pattern: 'key/:name/kms/',
       fields: { name: { type: 'string', required: true, description: 'Name of the key.' } },
       operations: {
-        async list(_req, d) {
-          return { data: { keys: await store.providersOfKey(d.name) } };
-        },
+        list: (_req, d) => providersOfKey(d.name),
       },
       synopsis: 'List the KMS providers a key is distributed to.',
     }),
@@ -109,11 +108,9 @@ export function keysPaths(deps: KeymgmtDeps) {
       pattern: 'key/:name/kms',
       fields: { name: { type: 'string', required: true, description: 'Name of the key.' } },
       operations: {
-        async read(_req, d) {
-          return { data: { keys: await store.providersOfKey(d.name) } };
-        },
+        read: (_req, d) => providersOfKey(d.name),
       },
-      synopsis: 'List the KMS providers a key is distributed to (as a read).',
+      synopsis: 'List the KMS providers a key is distributed to (Vault also answers it as a read).',
     }),
   ];
 }
