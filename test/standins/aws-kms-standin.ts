@@ -18,8 +18,8 @@
  * `start()` (network down / back on the same port).
  */
 import { constants, createCipheriv, createDecipheriv, createHash, createHmac, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createFailureSwitch, startRestartableServer } from './standin-server.js';
 
 export interface AwsKmsStandinKey {
   keyId: string;
@@ -38,7 +38,6 @@ interface ImportParameters { keyId: string; privateKey: KeyObject; hash: 'sha256
 const WRAPPING_ALGORITHMS: Readonly<Record<string, 'sha256' | 'sha1'>> = { RSAES_OAEP_SHA_256: 'sha256', RSAES_OAEP_SHA_1: 'sha1' };
 const WRAPPING_KEY_SPECS: Readonly<Record<string, number>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
 
-type Failure = 'throttle' | 'deny';
 
 const ACCOUNT = '111122223333';
 const MAGIC = Buffer.from('AKMS');
@@ -57,9 +56,7 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
   const aliases = new Map<string, string>();
   const imports = new Map<string, ImportParameters>();
   const calls: string[] = [];
-  let failure: { kind: Failure; remaining: number } | undefined;
-  let server: Server | undefined;
-  let port = 0;
+  const failures = createFailureSwitch();
 
   function resolve(id: unknown): AwsKmsStandinKey {
     if (typeof id !== 'string' || id === '') throw new KmsError('ValidationException', 'KeyId is required');
@@ -270,9 +267,9 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
       try {
         if (req.method !== 'POST' || req.headers['content-type'] !== 'application/x-amz-json-1.1') throw new KmsError('SerializationException', 'expected application/x-amz-json-1.1');
         verifySignature(req, body);
-        if (failure && failure.remaining > 0) {
-          failure.remaining--;
-          if (failure.kind === 'throttle') throw new KmsError('ThrottlingException', 'Rate exceeded');
+        const failing = failures.take();
+        if (failing) {
+          if (failing === 'throttle') throw new KmsError('ThrottlingException', 'Rate exceeded');
           throw new KmsError('AccessDeniedException', 'User is not authorized to perform: kms:Encrypt on this resource');
         }
         let input: Record<string, any>;
@@ -288,21 +285,8 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
     });
   }
 
-  async function start(): Promise<void> {
-    server = createServer(handle);
-    await new Promise<void>((r) => server!.listen(port, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
-  }
-
-  async function stop(): Promise<void> {
-    const s = server;
-    server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
-  }
-
-  await start();
+  const listener = await startRestartableServer(() => createServer(handle));
+  const port = listener.port;
 
   return {
     region,
@@ -330,15 +314,11 @@ export async function startAwsKmsStandin(options: { region?: string; credentials
     setEnabled(key: AwsKmsStandinKey, enabled: boolean): void {
       key.enabled = enabled;
     },
-    failNext(kind: Failure, count = Infinity): void {
-      failure = { kind, remaining: count };
-    },
-    clearFailures(): void {
-      failure = undefined;
-    },
-    start,
-    stop,
-    close: stop,
+    failNext: failures.failNext,
+    clearFailures: failures.clearFailures,
+    start: listener.start,
+    stop: listener.stop,
+    close: listener.stop,
   };
 }
 

@@ -20,11 +20,11 @@
  */
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, privateEncrypt, publicEncrypt, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { makeServerCerts } from '../support/certs.js';
+import { createFailureSwitch, startRestartableServer } from './standin-server.js';
 
 interface Version {
   id: string; privateKey: KeyObject; publicKey: KeyObject; created: number;
@@ -41,7 +41,6 @@ const RS_DIGEST_INFO: Readonly<Record<string, { prefix: string; bytes: number }>
   RS512: { prefix: '3051300d060960864801650304020305000440', bytes: 64 },
 };
 
-type Failure = 'throttle' | 'deny';
 const RESOURCE = 'https://vault.azure.net';
 
 class KvError extends Error {
@@ -60,9 +59,7 @@ export async function startAzureKeyVaultStandin() {
   const keys = new Map<string, AzureKeyVaultStandinKey>();
   const tokens = new Map<string, number>();
   const calls: string[] = [];
-  let failure: { kind: Failure; remaining: number } | undefined;
-  let server: Server | undefined;
-  let port = 0;
+  const failures = createFailureSwitch();
   const origin = () => `https://127.0.0.1:${port}`;
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -206,9 +203,9 @@ export async function startAzureKeyVaultStandin() {
             'www-authenticate': `Bearer authorization="${origin()}/${tenantId}", resource="${RESOURCE}"`,
           });
         }
-        if (failure && failure.remaining > 0) {
-          failure.remaining--;
-          if (failure.kind === 'throttle') throw new KvError(429, 'Throttled', 'Request was not processed because too many requests were received.');
+        const failing = failures.take();
+        if (failing) {
+          if (failing === 'throttle') throw new KvError(429, 'Throttled', 'Request was not processed because too many requests were received.');
           throw new KvError(403, 'Forbidden', "The user, group or application does not have keys wrapKey permission on key vault.", 'ForbiddenByPolicy');
         }
         let body: Record<string, any>;
@@ -224,21 +221,8 @@ export async function startAzureKeyVaultStandin() {
 
   const tls = { key: readFileSync(certs.serverKey), cert: readFileSync(certs.serverCert) };
 
-  async function start(): Promise<void> {
-    server = createServer(tls, handle);
-    await new Promise<void>((r) => server!.listen(port, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
-  }
-
-  async function stop(): Promise<void> {
-    const s = server;
-    server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
-  }
-
-  await start();
+  const listener = await startRestartableServer(() => createServer(tls, handle));
+  const port = listener.port;
 
   return {
     url: origin(),
@@ -259,15 +243,11 @@ export async function startAzureKeyVaultStandin() {
     setEnabled(key: AzureKeyVaultStandinKey, enabled: boolean): void {
       key.enabled = enabled;
     },
-    failNext(kind: Failure, count = Infinity): void {
-      failure = { kind, remaining: count };
-    },
-    clearFailures(): void {
-      failure = undefined;
-    },
-    start,
-    stop,
-    close: stop,
+    failNext: failures.failNext,
+    clearFailures: failures.clearFailures,
+    start: listener.start,
+    stop: listener.stop,
+    close: listener.stop,
   };
 }
 

@@ -26,10 +26,10 @@
 import { constants, createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, privateDecrypt, privateEncrypt, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFailureSwitch, startRestartableServer } from './standin-server.js';
 
 type VersionState = 'ENABLED' | 'DISABLED' | 'PENDING_IMPORT' | 'DESTROY_SCHEDULED';
 interface Version { material: Buffer; state: VersionState; privateKey?: KeyObject; algorithm?: string; importJob?: string }
@@ -77,7 +77,6 @@ function enumNames(value: any): any {
   return out;
 }
 
-type Failure = 'throttle' | 'deny';
 
 class RpcError extends Error {
   constructor(readonly http: number, readonly status: string, message: string) {
@@ -94,9 +93,7 @@ export async function startGcpKmsStandin(options: { project?: string; location?:
   const accounts = new Map<string, KeyObject>();
   const accessTokens = new Set<string>();
   const calls: string[] = [];
-  let failure: { kind: Failure; remaining: number } | undefined;
-  let server: Server | undefined;
-  let port = 0;
+  const failures = createFailureSwitch();
   const dir = mkdtempSync(join(tmpdir(), 'arca-gcp-standin-'));
 
   function verifyJwt(jwt: string): Record<string, any> {
@@ -323,9 +320,9 @@ export async function startGcpKmsStandin(options: { project?: string; location?:
           out = token(text);
         } else {
           authenticate(req);
-          if (failure && failure.remaining > 0) {
-            failure.remaining--;
-            if (failure.kind === 'throttle') throw new RpcError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric \'Cryptographic requests\'.');
+          const failing = failures.take();
+          if (failing) {
+            if (failing === 'throttle') throw new RpcError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric \'Cryptographic requests\'.');
             throw new RpcError(403, 'PERMISSION_DENIED', "Permission 'cloudkms.cryptoKeyVersions.useToEncrypt' denied on resource (or it may not exist).");
           }
           let body: Record<string, any>;
@@ -342,21 +339,8 @@ export async function startGcpKmsStandin(options: { project?: string; location?:
     });
   }
 
-  async function start(): Promise<void> {
-    server = createServer(handle);
-    await new Promise<void>((r) => server!.listen(port, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
-  }
-
-  async function stop(): Promise<void> {
-    const s = server;
-    server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
-  }
-
-  await start();
+  const listener = await startRestartableServer(() => createServer(handle));
+  const port = listener.port;
   const endpoint = `http://127.0.0.1:${port}`;
 
   return {
@@ -387,15 +371,11 @@ export async function startGcpKmsStandin(options: { project?: string; location?:
     setEnabled(key: GcpKmsStandinKey, enabled: boolean): void {
       for (const v of key.versions) v.state = enabled ? 'ENABLED' : 'DISABLED';
     },
-    failNext(kind: Failure, count = Infinity): void {
-      failure = { kind, remaining: count };
-    },
-    clearFailures(): void {
-      failure = undefined;
-    },
-    start,
-    stop,
-    close: stop,
+    failNext: failures.failNext,
+    clearFailures: failures.clearFailures,
+    start: listener.start,
+    stop: listener.stop,
+    close: listener.stop,
   };
 }
 
