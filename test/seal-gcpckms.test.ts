@@ -12,7 +12,7 @@ import { parseGcpCkmsSealConfig } from '../src/seal/gcpckms/config.js';
 import { createGcpCkmsSeal } from '../src/seal/gcpckms/seal.js';
 import { decodeWrapperBlob, WRAPPER_MECHANISMS } from '../src/seal/wrapper-blob.js';
 import { startGcpKmsStandin, type GcpKmsStandin } from './standins/gcp-kms-standin.js';
-import { exerciseKmsSealScenarios } from './standins/kms-seal-scenarios.js';
+import { exerciseKmsSealScenarios, liveSealRoundTrip } from './standins/kms-seal-scenarios.js';
 
 let kms: GcpKmsStandin;
 let credentials: string;
@@ -110,15 +110,4 @@ const live = process.env.VAULT_GCPCKMS_SEAL_CRYPTO_KEY && process.env.VAULT_GCPC
   (process.env.GOOGLE_CREDENTIALS || process.env.GOOGLE_APPLICATION_CREDENTIALS);
 const liveSkip = live ? false
   : 'gcpckms live test: skipped (opt-in, also under CI): set GOOGLE_PROJECT, GOOGLE_REGION, VAULT_GCPCKMS_SEAL_KEY_RING, VAULT_GCPCKMS_SEAL_CRYPTO_KEY and GOOGLE_APPLICATION_CREDENTIALS to run it against real Cloud KMS';
-if (liveSkip) console.log(liveSkip);
-
-test('gcpckms live: real Cloud KMS encrypts and decrypts through the seal', { skip: liveSkip }, async () => {
-  const seal = createGcpCkmsSeal(parseGcpCkmsSealConfig({}, process.env));
-  try {
-    await seal.init();
-    const blob = await seal.wrapper().encrypt(Buffer.from('live'));
-    assert.deepEqual(Buffer.from(await seal.wrapper().decrypt(blob)), Buffer.from('live'));
-  } finally {
-    await seal.close();
-  }
-});
+liveSealRoundTrip('gcpckms live: real Cloud KMS encrypts and decrypts through the seal', liveSkip, () => createGcpCkmsSeal(parseGcpCkmsSealConfig({}, process.env)));

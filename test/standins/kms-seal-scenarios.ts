@@ -14,6 +14,7 @@ import { defaultDevConfig } from '../../src/config/index.js';
 import type { SealStanza, ServerConfig } from '../../src/config/types.js';
 import { startServer } from '../../src/server/run.js';
 import { createLogger } from '../../src/util/log.js';
+import type { Seal } from '../../src/seal/types.js';
 import { apiClient, type Api } from '../support/api.js';
 
 export interface KmsScenarioTarget {
@@ -222,6 +223,24 @@ export function exerciseKmsSealScenarios(target: KmsScenarioTarget): void {
       await readData(node.api, root);
     } finally {
       await node.close();
+    }
+  });
+}
+
+/**
+ * The opt-in test against the real cloud service: one encrypt/decrypt round trip through the
+ * seal. `skip` is the one line printed (also under CI) when the credentials are not set.
+ */
+export function liveSealRoundTrip(title: string, skip: string | false, open: () => Seal): void {
+  if (skip) console.log(skip);
+  test(title, { skip }, async () => {
+    const seal = open();
+    try {
+      await seal.init();
+      const blob = await seal.wrapper().encrypt(Buffer.from('live'));
+      assert.deepEqual(Buffer.from(await seal.wrapper().decrypt(blob)), Buffer.from('live'));
+    } finally {
+      await seal.close();
     }
   });
 }
