@@ -10,35 +10,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SealStanza } from '../src/config/types.js';
-import { openStorage } from '../src/storage/index.js';
-import { createAesGcmBarrier } from '../src/barrier/aes-gcm-barrier.js';
 import { isSealWrapped } from '../src/barrier/seal-wrap.js';
-import { readStoredRootKey } from '../src/seal/stored-keys.js';
-import { parsePkcs11Config } from '../src/seal/pkcs11/config.js';
-import { createPkcs11Seal } from '../src/seal/pkcs11/seal.js';
 import { startDurableServer, apiClient, type Api } from './support/server.js';
 import { createSoftHsmToken, requireSoftHsm, type SoftHsmToken } from './support/softhsm.js';
+import { rootKeyThroughHsm, withBarrierKeyAlone } from './support/sealed-node-storage.js';
 
 const skip = requireSoftHsm('identity token seal wrapping');
 const pkcs11 = (token: SoftHsmToken): SealStanza => ({ type: 'pkcs11', disabled: false, options: token.sealOptions() });
 
 async function waitUnsealed(api: Api): Promise<void> {
   for (let i = 0; i < 400 && (await api.call('GET', 'sys/seal-status')).json.sealed; i++) await new Promise((r) => setTimeout(r, 25));
-}
-
-async function readRootKey(token: SoftHsmToken, dataDir: string): Promise<Buffer> {
-  const seal = createPkcs11Seal(parsePkcs11Config(token.sealOptions(), {}));
-  try {
-    await seal.init();
-    const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
-    try {
-      return (await readStoredRootKey(storage, seal.wrapper()))!;
-    } finally {
-      await storage.close();
-    }
-  } finally {
-    await seal.close();
-  }
 }
 
 describe('identity token keys under seal wrap', { skip }, () => {
@@ -65,20 +46,14 @@ describe('identity token keys under seal wrap', { skip }, () => {
       const uuid: string = (await node.api.call('GET', 'sys/mounts')).json.data['identity/'].uuid;
       await node.close();
 
-      const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
-      try {
-        const barrier = createAesGcmBarrier(storage);
-        await barrier.unseal(await readRootKey(token, dataDir));
+      await withBarrierKeyAlone(dataDir, await rootKeyThroughHsm(dataDir, token.sealOptions()), async (barrier) => {
         const key = (await barrier.get(`logical/${uuid}/oidc_tokens/named_keys/wrapped`))!;
         assert.ok(key, 'the named key is stored in the identity mount');
         assert.equal(isSealWrapped(key), true);
         assert.equal(key.includes(Buffer.from('privateJwk')), false);
         assert.equal(isSealWrapped((await barrier.get(`logical/${uuid}/oidc_tokens/roles/svc`))!), false);
         assert.equal(isSealWrapped((await barrier.get(`logical/${uuid}/oidc_tokens/config/`))!), false);
-        barrier.seal();
-      } finally {
-        await storage.close();
-      }
+      });
 
       node = await startDurableServer(dataDir, { seals: [pkcs11(token)] });
       node.api.token = root;

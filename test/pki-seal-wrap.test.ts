@@ -9,14 +9,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SealStanza } from '../src/config/types.js';
-import { openStorage } from '../src/storage/index.js';
-import { createAesGcmBarrier } from '../src/barrier/aes-gcm-barrier.js';
 import { isSealWrapped } from '../src/barrier/seal-wrap.js';
-import { readStoredRootKey } from '../src/seal/stored-keys.js';
-import { parsePkcs11Config } from '../src/seal/pkcs11/config.js';
-import { createPkcs11Seal } from '../src/seal/pkcs11/seal.js';
 import { startDurableServer, type Api } from './support/server.js';
 import { createSoftHsmToken, requireSoftHsm, type SoftHsmToken } from './support/softhsm.js';
+import { rootKeyThroughHsm, withBarrierKeyAlone } from './support/sealed-node-storage.js';
 
 const skip = requireSoftHsm('pki seal wrapping');
 const pkcs11 = (token: SoftHsmToken): SealStanza => ({ type: 'pkcs11', disabled: false, options: token.sealOptions() });
@@ -51,23 +47,7 @@ describe('pki CA keys under seal wrap', { skip }, () => {
       const intUuid = mounts['pki_int/'].uuid;
       await node.close();
 
-      const seal = createPkcs11Seal(parsePkcs11Config(token.sealOptions(), {}));
-      let rootKey: Buffer;
-      try {
-        await seal.init();
-        const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
-        try {
-          rootKey = (await readStoredRootKey(storage, seal.wrapper()))!;
-        } finally {
-          await storage.close();
-        }
-      } finally {
-        await seal.close();
-      }
-      const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
-      try {
-        const barrier = createAesGcmBarrier(storage);
-        await barrier.unseal(rootKey);
+      await withBarrierKeyAlone(dataDir, await rootKeyThroughHsm(dataDir, token.sealOptions()), async (barrier) => {
         const bundle = (await barrier.get(`logical/${uuid}/config/ca_bundle`))!;
         assert.ok(bundle, 'the CA bundle is stored');
         assert.equal(isSealWrapped(bundle), true);
@@ -77,10 +57,7 @@ describe('pki CA keys under seal wrap', { skip }, () => {
         const certs = await barrier.list(`logical/${uuid}/certs/`);
         assert.ok(certs.length >= 2);
         for (const serial of certs) assert.equal(isSealWrapped((await barrier.get(`logical/${uuid}/certs/${serial}`))!), false);
-        barrier.seal();
-      } finally {
-        await storage.close();
-      }
+      });
 
       node = await startDurableServer(dataDir, { seals: [pkcs11(token)] });
       node.api.token = root;

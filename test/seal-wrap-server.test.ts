@@ -10,15 +10,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SealStanza } from '../src/config/types.js';
-import { openStorage } from '../src/storage/index.js';
-import { createAesGcmBarrier } from '../src/barrier/aes-gcm-barrier.js';
 import type { SecurityBarrier } from '../src/barrier/types.js';
 import { isSealWrapped } from '../src/barrier/seal-wrap.js';
-import { readStoredRootKey } from '../src/seal/stored-keys.js';
-import { parsePkcs11Config } from '../src/seal/pkcs11/config.js';
-import { createPkcs11Seal } from '../src/seal/pkcs11/seal.js';
 import { startDurableServer, type Api } from './support/server.js';
 import { createSoftHsmToken, requireSoftHsm, type SoftHsmToken } from './support/softhsm.js';
+import { rootKeyThroughHsm, withBarrierKeyAlone } from './support/sealed-node-storage.js';
 
 const skip = requireSoftHsm('seal wrapping in the server');
 const SECRET = 'hunter2-seal-wrapped';
@@ -32,19 +28,6 @@ async function allEntries(barrier: SecurityBarrier, prefix: string): Promise<str
     else out.push(prefix + key);
   }
   return out;
-}
-
-/** Opens the node's storage with the barrier key alone (the root key, fetched once through the HSM). */
-async function withBarrierKeyAlone(dataDir: string, rootKey: Buffer, fn: (barrier: SecurityBarrier) => Promise<void>): Promise<void> {
-  const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
-  try {
-    const barrier = createAesGcmBarrier(storage);
-    await barrier.unseal(rootKey);
-    await fn(barrier);
-    barrier.seal();
-  } finally {
-    await storage.close();
-  }
 }
 
 async function readSecret(api: Api, root: string): Promise<string> {
@@ -81,19 +64,7 @@ describe('seal wrapping (server)', { skip }, () => {
       await node.close();
     }
 
-    const seal = createPkcs11Seal(parsePkcs11Config(token.sealOptions(), {}));
-    let rootKey: Buffer;
-    try {
-      await seal.init();
-      const storage = await openStorage('sqlite', { path: join(dataDir, 'arca.db') });
-      try {
-        rootKey = (await readStoredRootKey(storage, seal.wrapper()))!;
-      } finally {
-        await storage.close();
-      }
-    } finally {
-      await seal.close();
-    }
+    const rootKey = await rootKeyThroughHsm(dataDir, token.sealOptions());
     await withBarrierKeyAlone(dataDir, rootKey, async (barrier) => {
       const wrapped = await allEntries(barrier, `logical/${uuid}/`);
       assert.ok(wrapped.length > 0);
