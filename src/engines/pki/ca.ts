@@ -47,6 +47,14 @@ function keyOutput(key: StoredKey, privateKeyFormat: string, format: string): Re
   return { private_key: privateKeyOutput(key, fmt), private_key_type: KEY_TYPES[key.type].vaultName };
 }
 
+/** A root or intermediate request's key: its export type, a checked common name, a fresh key pair. */
+async function newCaKey(data: { type: string; common_name: string; key_type: string; key_bits: number }) {
+  const exported = exportType(data.type);
+  if (data.common_name === '') throw new InvalidRequest('the common_name field is required');
+  const { type, bits } = resolveKeySpec(data.key_type, data.key_bits);
+  return { exported, pair: await generateKeyPair(type, bits) };
+}
+
 export function caPaths(deps: PkiDeps) {
   return [
     path({
@@ -61,10 +69,7 @@ export function caPaths(deps: PkiDeps) {
       synopsis: 'Generate a new self-signed CA certificate and private key.',
       operations: {
         update: async (_req, data): Promise<LogicalResponse> => {
-          const exported = exportType(data.type);
-          if (data.common_name === '') throw new InvalidRequest('the common_name field is required');
-          const { type, bits } = resolveKeySpec(data.key_type, data.key_bits);
-          const pair = await generateKeyPair(type, bits);
+          const { exported, pair } = await newCaKey(data);
           const now = deps.now();
           const ttl = data.ttl > 0 ? data.ttl : deps.system.maxLeaseTtl();
           const notAfter = data.not_after !== '' ? new Date(data.not_after) : new Date(now.getTime() + ttl * 1000);
@@ -124,10 +129,7 @@ export function caPaths(deps: PkiDeps) {
       synopsis: 'Generate a key and a CSR for an intermediate CA.',
       operations: {
         update: async (_req, data): Promise<LogicalResponse> => {
-          const exported = exportType(data.type);
-          if (data.common_name === '') throw new InvalidRequest('the common_name field is required');
-          const { type, bits } = resolveKeySpec(data.key_type, data.key_bits);
-          const pair = await generateKeyPair(type, bits);
+          const { exported, pair } = await newCaKey(data);
           const subject = subjectName({ commonName: data.common_name, organization: data.organization, ou: data.ou, country: data.country });
           const csr = await createCsr(subject, pair.keys, pair.spec, sansFor(data.common_name, data.alt_names, data.ip_sans, data.exclude_cn_from_sans));
           await deps.store.putPendingKey(pair.spec);

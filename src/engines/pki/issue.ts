@@ -161,15 +161,10 @@ export function issuePaths(deps: PkiDeps) {
             subject: csr.subjectName,
             publicKey: csr.publicKey,
             sans: csrSans(csr),
-            isCa: false,
+            // sign-verbatim: the request's key usages instead of the role's
+            ...roleIssueTerms(role, data),
             keyUsage: keyUsageFlags(data.key_usage),
             extKeyUsage: extKeyUsageOids(data.ext_key_usage, data.ext_key_usage_oids),
-            ttl: data.ttl,
-            notAfter: data.not_after || undefined,
-            roleTtl: role.ttl,
-            roleMaxTtl: role.max_ttl,
-            notBeforeDuration: role.not_before_duration,
-            store: !role.no_store,
           });
           return respond(deps, role, issued, {}, data.format);
         },
