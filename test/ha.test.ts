@@ -302,3 +302,27 @@ test('standbys serve KV reads and token lookups themselves, and see every write 
     await dropTables(tables);
   }
 });
+
+test('lease expiry moves with the lock: a lease made on the old active expires on the new one after a step-down', { skip, timeout: 120_000 }, async () => {
+  const tables = freshTables();
+  const { nodes, active, standbys } = await startCluster(tables);
+  try {
+    const created = await active.api.call('POST', 'auth/token/create', { policies: ['default'], ttl: '6s' });
+    assert.equal(created.status, 200, created.text);
+    const token: string = created.json.auth.client_token;
+    const leases = async (node: Node) => (await node.api.call('LIST', 'sys/leases/lookup/auth/token/create/')).json?.data?.keys ?? [];
+    assert.equal((await leases(active)).length, 1, 'the token has a lease');
+
+    assert.equal((await active.api.call('PUT', 'sys/step-down')).status, 204);
+    const successor = await waitFor('a new active node', () => activeOf(standbys));
+    assert.equal((await active.api.call('GET', 'sys/health')).status, 429, 'the old active stands by');
+    assert.equal((await successor.api.call('GET', 'auth/token/lookup-self', undefined, { 'X-Vault-Token': token })).status, 200, 'still valid before its TTL');
+
+    // Only an active node runs expiry: the successor revokes the lease when it is due.
+    await waitFor('the lease to expire on the new active', async () => ((await leases(successor)).length === 0 ? true : undefined));
+    assert.equal((await successor.api.call('GET', 'auth/token/lookup-self', undefined, { 'X-Vault-Token': token })).status, 403);
+  } finally {
+    for (const node of nodes) await node.server.stop().catch(() => {});
+    await dropTables(tables);
+  }
+});
