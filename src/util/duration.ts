@@ -26,8 +26,9 @@ export function parseDurationSeconds(input: unknown): number | undefined {
   return Math.floor(total + 1e-9);
 }
 
-/** Formats seconds as Go does for time.Duration: "0s", "45s", "1h0m0s", "768h0m0s". */
+/** Formats whole seconds as Go's time.Duration.String() does: "0s", "45s", "1h0m0s", "768h0m0s", "-1s". */
 export function formatDuration(seconds: number): string {
+  if (seconds < 0) return `-${formatDuration(-seconds)}`;
   if (seconds === 0) return '0s';
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);

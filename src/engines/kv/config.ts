@@ -3,7 +3,8 @@ import { InvalidRequest } from '../../errors.js';
 import { path } from '../../framework/path.js';
 import { parseDurationSeconds } from '../../util/duration.js';
 import type { KvV2Deps } from './store.js';
-import { DELETE_VERSION_AFTER_DISABLED, goDuration } from './versions.js';
+import { DELETE_VERSION_AFTER_DISABLED } from './versions.js';
+import { formatDuration } from '../../util/duration.js';
 
 /** Signed duration: negative turns the feature off, 0 clears it, positive sets it (seconds). */
 export function parseSignedDuration(raw: unknown): number {
@@ -37,7 +38,7 @@ export function configPaths(deps: KvV2Deps) {
           return {
             data: {
               cas_required: config.casRequired,
-              delete_version_after: goDuration(config.deleteVersionAfter),
+              delete_version_after: formatDuration(config.deleteVersionAfter),
               max_versions: config.maxVersions,
             },
           };

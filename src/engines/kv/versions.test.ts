@@ -1,18 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatDuration } from '../../util/duration.js';
 import { InvalidRequest, StorageError } from '../../errors.js';
 import { decodeEntry } from './store.js';
 import {
-  addVersion, defaultConfig, goDuration, newKeyMetadata, parseVersionList, rfc3339Nano, scheduledDeletion, type KeyMetadata,
+  addVersion, defaultConfig, newKeyMetadata, parseVersionList, rfc3339Nano, scheduledDeletion, type KeyMetadata,
 } from './versions.js';
 
 test('times render as Go RFC3339Nano and durations as Go strings', () => {
   assert.equal(rfc3339Nano(new Date('2024-05-06T07:08:09.000Z')), '2024-05-06T07:08:09Z');
   assert.equal(rfc3339Nano(new Date('2024-05-06T07:08:09.120Z')), '2024-05-06T07:08:09.12Z');
   assert.equal(rfc3339Nano(new Date('2024-05-06T07:08:09.007Z')), '2024-05-06T07:08:09.007Z');
-  assert.equal(goDuration(0), '0s');
-  assert.equal(goDuration(12319), '3h25m19s');
-  assert.equal(goDuration(-1), '-1s');
+  assert.equal(formatDuration(0), '0s');
+  assert.equal(formatDuration(12319), '3h25m19s');
+  assert.equal(formatDuration(-1), '-1s');
 });
 
 test('version lists accept Vault\'s forms and refuse others', () => {

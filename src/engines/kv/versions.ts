@@ -56,11 +56,6 @@ export function rfc3339Nano(date: Date): string {
   return date.toISOString().replace(/\.(\d*?)0*Z$/, (_m, digits: string) => (digits ? `.${digits}Z` : 'Z'));
 }
 
-/** Go's time.Duration.String() for whole seconds, negatives included ("-1s"). */
-export function goDuration(seconds: number): string {
-  return seconds < 0 ? `-${formatDuration(-seconds)}` : formatDuration(seconds);
-}
-
 /** A secret's path as written: non-empty and not a folder. */
 export function checkSecretPath(path: string): string {
   if (path === '' || path.endsWith('/')) throw new InvalidRequest('invalid secret path: it must not be empty or end with "/"');
@@ -249,7 +244,7 @@ export function metadataView(meta: KeyMetadata): Record<string, unknown> {
     created_time: meta.createdTime,
     current_version: meta.currentVersion,
     custom_metadata: meta.customMetadata,
-    delete_version_after: goDuration(meta.deleteVersionAfter),
+    delete_version_after: formatDuration(meta.deleteVersionAfter),
     max_versions: meta.maxVersions,
     oldest_version: meta.oldestVersion,
     updated_time: meta.updatedTime,

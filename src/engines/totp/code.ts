@@ -1,4 +1,5 @@
 /** code/:name — GET generates the current code, POST validates one (each code accepted once). */
+import { formatDuration } from '../../util/duration.js';
 import { InvalidRequest } from '../../errors.js';
 import { path } from '../../framework/path.js';
 import type { TotpDeps } from './deps.js';
@@ -8,16 +9,6 @@ const fields = {
   name: { type: 'string', required: true },
   code: { type: 'string', default: '' },
 } as const;
-
-/** Go's time.Duration.String() for whole seconds, as Vault reports `period`: "30s", "1m0s", "1h0m0s". */
-export function goDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
-}
 
 function forgetExpired(used: Map<string, number>, nowMs: number): void {
   for (const [k, until] of used) if (until <= nowMs) used.delete(k);
@@ -36,7 +27,7 @@ export function codePaths(deps: TotpDeps) {
           const now = Math.floor(deps.now().getTime() / 1000);
           const code = totp(base32Decode(key.key), now, key);
           const stepStart = Number(timeStep(now, key.period)) * key.period;
-          return { data: { code, generated: now, expire_time: stepStart + key.period, period: goDuration(key.period) } };
+          return { data: { code, generated: now, expire_time: stepStart + key.period, period: formatDuration(key.period) } };
         },
         update: async (_req, data) => {
           const key = await deps.store.get(data.name);

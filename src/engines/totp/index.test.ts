@@ -7,7 +7,7 @@ import { createInmemStorage } from '../../storage/inmem.js';
 import { createTotpBackend } from './index.js';
 import { readQrPng } from '../../../test/support/qr.js';
 import { base32Decode, base32Encode, parseOtpauthUrl } from './otp.js';
-import { goDuration } from './code.js';
+import { formatDuration } from '../../util/duration.js';
 
 function harness(startUnix = 0) {
   let at = startUnix * 1000;
@@ -144,5 +144,5 @@ test('list and delete', async () => {
 });
 
 test('period is reported as Go formats durations, as Vault does', () => {
-  assert.deepEqual([30, 60, 90, 3600, 3661].map(goDuration), ['30s', '1m0s', '1m30s', '1h0m0s', '1h1m1s']);
+  assert.deepEqual([30, 60, 90, 3600, 3661].map(formatDuration), ['30s', '1m0s', '1m30s', '1h0m0s', '1h1m1s']);
 });
